@@ -1,0 +1,125 @@
+# oomlens — plain Makefile.  `make V=1` shows full commands,
+# `make SANITIZE=address,undefined` builds with sanitizers,
+# `make DEVELOPER=0` drops -Werror.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+DESTDIR	?=
+CC	?= cc
+O	:= build
+
+# pkg-config name : Debian package that provides it
+PKG_DEBS := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
+	    libtraceevent:libtraceevent-dev sqlite3:libsqlite3-dev \
+	    ncursesw:libncurses-dev
+PKGS := $(foreach p,$(PKG_DEBS),$(firstword $(subst :, ,$(p))))
+
+# Everything `make check` and `make demo` need on a fresh Debian 12.
+DEB_PKGS := build-essential pkg-config libtracecmd-dev libtracefs-dev \
+	    libtraceevent-dev libsqlite3-dev libncurses-dev trace-cmd sqlite3 \
+	    tmux python3 util-linux procps
+DEB_BROWSER := chromium
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-align \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef \
+	-Wno-unused-parameter -Wno-missing-field-initializers
+DEVELOPER ?= 1
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -I. $(PKG_CFLAGS) -D_GNU_SOURCE \
+	     -MMD -MP
+LIBS	= $(PKG_LIBS) -lm
+ifdef SANITIZE
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c))
+LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+SAMPLE_SRC := $(sort $(wildcard samples/*.c))
+SAMPLE_BIN := $(SAMPLE_SRC:samples/%.c=$(O)/samples/%)
+PROG	:= oomlens
+
+all: check-pkgs $(PROG) $(SAMPLE_BIN)
+
+check-pkgs:
+	@for pd in $(PKG_DEBS); do p=$${pd%%:*}; d=$${pd#*:}; \
+	  pkg-config --exists $$p || { echo "oomlens: missing library '$$p': install the Debian package '$$d' (or run 'make deps')" >&2; exit 1; }; \
+	done
+
+$(PROG): $(O)/oomlens.o $(LIB_OBJ)
+	$(quiet) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
+# Scenario programs: standalone, no oomlens libraries.
+$(O)/samples/%: samples/%.c
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread -o $@ $<
+
+# Install what is missing (idempotent; a no-op when everything is there).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+
+# Headless Chromium, only for the HTML report test.
+deps-browser:
+	@dpkg-query -W -f='$${Status}' $(DEB_BROWSER) 2>/dev/null | grep -q 'install ok installed' || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "make deps-browser: installing $(DEB_BROWSER)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_BROWSER) >/dev/null; }
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@-$(MAKE) --no-print-directory deps-browser
+	@sh tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+
+clean:
+	rm -rf $(O) $(PROG)
+
+.PHONY: all check-pkgs deps deps-browser demo check bench install clean
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

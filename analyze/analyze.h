@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * analyze/ — turns the stored events into victims, episodes, timelines
+ * and verdicts, writes them back as tables (victims, episodes,
+ * reaper_runs, timeline, verdicts, rss_curve, analysis_meta; see README.md
+ * "Database"), and offers them to reports/ and tui/ through this API.
+ * Readers never issue SQL of their own.
+ *
+ * All times are nanoseconds on the trace clock of the database
+ * (meta "clock").  OL_NONE marks "not known / did not happen".
+ */
+#ifndef OOMLENS_ANALYZE_H
+#define OOMLENS_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OL_NONE		INT64_MIN	/* a time or amount that is unknown */
+
+/* How sure a statement is.  Order matters: higher is surer. */
+#define OL_CONFIDENCE(_)			\
+	_(UNKNOWN,	"unknown")		\
+	_(INFERRED,	"inferred")		\
+	_(OBSERVED,	"observed")
+
+enum ol_confidence {
+#define _(id, str) OL_CONF_##id,
+	OL_CONFIDENCE(_)
+#undef _
+};
+
+/* Verdict kinds: id, name in tables/JSON, one-line meaning for help/legend. */
+#define OL_VERDICTS(_)								\
+	_(OK,		"ok",		"the kill freed memory; nothing wrong seen")	\
+	_(UNNECESSARY,	"unnecessary",	"chosen while an earlier victim still held memory it released later") \
+	_(INEFFECTIVE,	"ineffective",	"the kill freed little and the domain went on killing") \
+	_(RACED,	"reaper-raced-exit", "oom_reaper and the victim's exit worked on the mm at once") \
+	_(BYPASS,	"bypass",	"marked as victim without a kill (task_will_free_mem)") \
+	_(SHARED_MM,	"shared-mm",	"killed with other processes sharing its mm") \
+	_(PREMATURE,	"premature",	"OOM although allowed memory was free") \
+	_(UNKNOWN,	"unknown",	"the data cannot tell (see evidence)")
+
+enum ol_verdict_kind {
+#define _(id, str, help) OL_VERDICT_##id,
+	OL_VERDICTS(_)
+#undef _
+	OL_VERDICT_NR
+};
+
+/* Who set MMF_OOM_SKIP. */
+#define OL_SKIP_BY(_)						\
+	_(UNKNOWN,	"unknown")				\
+	_(REAPER,	"reaper")	/* after reaping */	\
+	_(REAPER_GAVE_UP, "reaper-gave-up") /* 10 failed tries */ \
+	_(EXIT,		"exit")		/* the victim's exit_mmap / __mmput */ \
+	_(MM_PINNED,	"mm-pinned")	/* mm shared with global init */
+
+enum ol_skip_by {
+#define _(id, str) OL_SKIP_BY_##id,
+	OL_SKIP_BY(_)
+#undef _
+};
+
+/* Who gave the bulk of the victim's memory back. */
+#define OL_FREED_BY(_)				\
+	_(UNKNOWN,	"unknown")		\
+	_(REAPER,	"reaper")		\
+	_(EXIT,		"exit")			\
+	_(NOT_FREED,	"not-freed")	/* not within the recording */
+
+enum ol_freed_by {
+#define _(id, str) OL_FREED_BY_##id,
+	OL_FREED_BY(_)
+#undef _
+};
+
+/* Names for the enums above (static strings). */
+const char *ol_confidence_name(enum ol_confidence c);
+const char *ol_verdict_name(enum ol_verdict_kind k);
+const char *ol_verdict_help(enum ol_verdict_kind k);
+const char *ol_skip_by_name(enum ol_skip_by s);
+const char *ol_freed_by_name(enum ol_freed_by f);
+
+/* One point on a victim's timeline, with the event it comes from. */
+struct ol_point {
+	int64_t		ts_ns;
+	const char	*what;		/* "sigkill", "kill", "exit", "wake_reaper",
+					 * "reap_start", "reap_finish", "reap_skip",
+					 * "lock_failed", "skip_set", "freed", "exit_mmap",
+					 * "last_exit", "process_free", "log", ... */
+	char		*detail;	/* human sentence; owned by the analysis */
+	int64_t		event_id;	/* events.id, or -1 (derived point) */
+};
+
+/* A sample of the memory the victim still held (kB) at a time. */
+struct ol_rss_sample {
+	int64_t		ts_ns;
+	int64_t		held_kb;
+};
+
+struct ol_verdict {
+	enum ol_verdict_kind	kind;
+	enum ol_confidence	confidence;
+	char			*evidence;	/* plain sentences, owned */
+	int			other;		/* index of the related victim, or -1 */
+};
+
+/* One reaper run (wake .. finish / give up) on a victim. */
+struct ol_reaper_run {
+	int64_t		wake_ns, start_ns, end_ns;	/* OL_NONE if not seen */
+	int		attempts;			/* start_task_reaping count */
+	int		failures;			/* skip_task_reaping + lock failures */
+	bool		gave_up;
+	int64_t		reaped_kb;			/* OL_NONE if unknown */
+	int64_t		left_kb;			/* what "now anon/shmem-rss" still showed */
+};
+
+struct ol_victim {
+	int		index;			/* position in ol_analysis.victims */
+	int		episode;		/* index into ol_analysis.episodes */
+	int		pid, tgid;		/* pid: thread id from mark_victim */
+	char		*comm;			/* untrusted kernel string */
+	int64_t		uid;			/* OL_NONE if unknown */
+	int		oom_score_adj;
+	bool		oom_score_adj_known;
+	/* memory at the kill, kB; OL_NONE when the data does not say */
+	int64_t		total_vm_kb, anon_kb, file_kb, shmem_kb, pgtables_kb;
+	int64_t		rss_kb;			/* anon+file+shmem, OL_NONE if unknown */
+	const char	*mem_source;		/* "event", "kmsg", "unknown" */
+	int		trigger_pid;		/* allocating task (common_pid of mark_victim) */
+	char		*trigger_comm;
+	char		*domain;		/* memcg path, "global", or "unknown" */
+	bool		bypass;			/* marked without a kill */
+	int		group;			/* shared-mm group leader victim index, or -1 */
+
+	int64_t		kill_ns;		/* mark_victim */
+	int64_t		skip_ns;		/* MMF_OOM_SKIP: best estimate (latest bound) */
+	int64_t		skip_lo_ns, skip_hi_ns;	/* the bracket */
+	enum ol_skip_by	skip_by;
+	enum ol_confidence skip_confidence;
+	int64_t		freed_ns;		/* >= 90% of rss_kb given back */
+	int64_t		last_freed_ns;		/* exit_mmap / last thread exit */
+	enum ol_freed_by freed_by;
+	enum ol_confidence freed_confidence;
+	int64_t		exit_ns;		/* last thread exited (group_dead) */
+	int64_t		process_free_ns;	/* sched_process_free */
+
+	struct ol_reaper_run	reaper;		/* zeroed/OL_NONE when no reaper run */
+
+	enum ol_verdict_kind	verdict;	/* the headline verdict */
+	enum ol_confidence	verdict_confidence;
+	struct ol_verdict	*verdicts;	/* all verdicts, headline first */
+	size_t			nverdicts;
+	struct ol_point		*points;	/* sorted by time */
+	size_t			npoints;
+	struct ol_rss_sample	*curve;		/* held memory over time, may be empty */
+	size_t			ncurve;
+	bool			lost_in_window;	/* events lost between kill and freed */
+};
+
+struct ol_episode {
+	int		index;
+	char		*domain;
+	int64_t		start_ns, end_ns;	/* first kill .. last freed/exit */
+	size_t		first, count;		/* victims[first .. first+count) */
+	int		unnecessary;		/* number of unnecessary kills */
+};
+
+/* Percentiles over all (non-bypass) victims with a known time-to-free. */
+struct ol_summary {
+	size_t		victims, kills, bypasses;
+	size_t		with_ttf;		/* victims with a known time-to-free */
+	int64_t		ttf_p50_ns, ttf_p90_ns, ttf_max_ns;	/* OL_NONE if none */
+	size_t		reaped, self_exited, gave_up, unknown_free;
+	size_t		verdicts[OL_VERDICT_NR];
+};
+
+struct ol_analysis {
+	/* header (strings owned; "" when unknown) */
+	char		*db_path;
+	char		*kernel, *hostname, *clock, *sources, *era;
+	int		cpus;
+	long long	lost_total;		/* -1 unknown */
+	int64_t		first_ns, last_ns;	/* recording span */
+
+	struct ol_episode	*episodes;
+	size_t			nepisodes;
+	struct ol_victim	*victims;	/* sorted by kill_ns */
+	size_t			nvictims;
+	struct ol_summary	summary;
+};
+
+/*
+ * Analyze the database at @path: read its events, rebuild everything and
+ * (re)write the analysis tables in one transaction.  Returns 0, or -1
+ * with *@err set (free() it).  Safe to run again: old results are
+ * replaced.
+ */
+int ol_analyze_db(const char *path, char **err);
+
+/* Same on an open sqlite3 handle (passed as void *); used after import. */
+int ol_analyze_handle(void *sqlite_db, char **err);
+
+/*
+ * Load the analysis tables of @path (read-only) into memory.  Runs no
+ * analysis: if the tables are missing, fails with a message saying to run
+ * `oomlens analyze`.  Returns NULL with *@err set (free() it) on error.
+ * Must be freed with ol_analysis_free().
+ */
+struct ol_analysis *ol_analysis_load(const char *path, char **err);
+
+void ol_analysis_free(struct ol_analysis *a);
+
+/* Time from kill to x, or OL_NONE when either is unknown. */
+int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
+
+/* Subcommand front end. */
+int cmd_analyze(int argc, char **argv);
+
+#endif /* OOMLENS_ANALYZE_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to collect/: shared helpers of the sources and the store. */
+#ifndef OOMLENS_COLLECT_LOCAL_H
+#define OOMLENS_COLLECT_LOCAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "collect/collect.h"
+
+extern const char ol_schema_sql[];
+extern const char ol_index_sql[];
+
+/* A growable string buffer (never fails silently: ->oom is set). */
+struct ol_buf {
+	char	*s;
+	size_t	len, cap;
+	int	oom;
+};
+
+void ol_buf_reset(struct ol_buf *b);
+void ol_buf_free(struct ol_buf *b);
+void ol_buf_add(struct ol_buf *b, const char *s, size_t n);
+void ol_buf_puts(struct ol_buf *b, const char *s);
+void ol_buf_printf(struct ol_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append @s (@n bytes, stops at NUL) as a JSON string literal. */
+void ol_buf_json_str(struct ol_buf *b, const char *s, size_t n);
+
+/* malloc'ed printf; NULL on allocation failure. */
+char *ol_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
+
+/*
+ * tep record -> ol_event, shared by the trace.dat importer and the live
+ * recorder (both decode with libtraceevent).
+ */
+struct tep_handle;
+struct tep_record;
+struct ol_conv;
+
+/* Must be freed with ol_conv_free().  NULL on allocation failure. */
+struct ol_conv *ol_conv_new(struct tep_handle *tep);
+void ol_conv_free(struct ol_conv *c);
+
+/*
+ * Decode @rec.  Returns 1 and fills *@ev (its strings are owned by @c and
+ * valid until the next call) when the event belongs to the oomlens event
+ * set, 0 when it is skipped, -1 on allocation failure.
+ */
+int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *ev);
+
+/*
+ * Thread -> process facts implied by a converted event (task_newtask's
+ * clone flags, fork, rename, mark_victim's comm) into the store.
+ */
+int ol_conv_tasks(struct ol_conv *c, struct ol_store *st, const struct ol_event *ev);
+
+/* Store the format of every event of the set that @tep knows. */
+int ol_conv_store_formats(struct ol_conv *c, struct ol_store *st);

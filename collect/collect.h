@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * collect/ — every input of oomlens and the one writer of the database.
+ *
+ * Sources (trace.dat through libtracecmd, the live libtracefs recorder,
+ * text importers) turn what they read into struct ol_event and hand it to
+ * the store.  The store owns the schema (see README.md, "Database") and is
+ * the only code that writes the events, tasks, formats and meta tables.
+ * Nothing here knows about verdicts: analyze/ reads what we write.
+ */
+#ifndef OOMLENS_COLLECT_H
+#define OOMLENS_COLLECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define OL_SCHEMA_VERSION	1
+#define OL_VERSION		"0.1"
+
+struct ol_store;
+
+/*
+ * One normalized event.  All pointers are borrowed: the store copies what
+ * it keeps before ol_store_add_event() returns.
+ *
+ * @pid/@comm are the task in whose context the event fired (common_pid);
+ * @target is the task the event is about (mark_victim's pid, the
+ * signal's receiver, the forked child, the exiting task), or -1.  An oom
+ * event's pid is a thread id, not a tgid (KERNEL.md).
+ * @fields is a JSON object with the event's own fields, read by name from
+ * the source's own format (so a pid-only mark_victim simply has fewer).
+ */
+struct ol_event {
+	int64_t		ts_ns;
+	int		cpu;
+	int		pid;
+	const char	*comm;		/* may be NULL: unknown */
+	const char	*name;		/* "system:event", e.g. "oom:mark_victim" */
+	int		target;
+	const char	*fields;	/* JSON object text, never NULL */
+};
+
+/*
+ * Open (creating if needed) the database at @path for writing.  Refuses a
+ * file that is not SQLite, an SQLite file that is not an oomlens database
+ * (it has tables but no oomlens meta), and a database of a newer schema
+ * version.  On failure returns NULL and, if @err is not NULL, a message in
+ * *@err that names the file (free() it).
+ * The returned store must be released with ol_store_close().
+ */
+struct ol_store *ol_store_open(const char *path, char **err);
+
+/*
+ * Same, for a one-shot bulk write (import): a database that does not
+ * exist yet is written under a temporary name and appears at @path only
+ * when ol_store_close() finds a committed source in it; an existing one
+ * is opened as by ol_store_open().
+ */
+struct ol_store *ol_store_open_bulk(const char *path, char **err);
+
+/*
+ * Open an existing oomlens database read-only (for analyze/, reports/,
+ * tui/).  Returns the sqlite3 handle (cast from void * to keep sqlite3.h
+ * out of this header) or NULL with *@err set.  Close with sqlite3_close().
+ */
+void *ol_db_open_readonly(const char *path, char **err);
+
+/* The store's sqlite3 handle (borrowed), for analyze/ to write its tables. */
+void *ol_store_db(struct ol_store *st);
+
+/*
+ * Group several sources into one transaction (one `oomlens import` of
+ * several files is all or nothing).  ol_store_commit(@ok false) rolls
+ * everything back.  0 or -1.
+ */
+int ol_store_begin(struct ol_store *st);
+int ol_store_commit(struct ol_store *st, bool ok);
+
+/*
+ * Start one source: everything until ol_store_end_source() is one
+ * transaction, so a source that fails part-way leaves the database as it
+ * was.  @kind is "trace.dat", "live", "ftrace-text", "kmsg".
+ * Returns the source id (> 0) or -1.
+ */
+int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind);
+
+/* Commit (@ok true) or roll back the source begun last.  0 or -1. */
+int ol_store_end_source(struct ol_store *st, bool ok);
+
+/* Add one event of the current source.  0 or -1 (see ol_store_errmsg()). */
+int ol_store_add_event(struct ol_store *st, const struct ol_event *ev);
+
+/*
+ * Thread -> process knowledge: @pid is a thread of process @tgid named
+ * @comm (NULL: unknown).  @how says where it came from ("newtask",
+ * "fork", "proc", "trace-tgid", "kmsg").  A later fact overrides an
+ * "assumed" one; comm is updated by later calls (exec, rename).
+ */
+int ol_store_add_task(struct ol_store *st, int pid, int tgid, const char *comm,
+		      const char *how);
+
+/* meta (key, value); replaces an earlier value for @key. */
+int ol_store_set_meta(struct ol_store *st, const char *key, const char *value);
+
+/* The format text of one event as the source describes it. */
+int ol_store_add_format(struct ol_store *st, const char *system,
+			const char *event, int id, const char *format);
+
+/*
+ * Events lost on @cpu: @count events missing just before @ts_ns (the
+ * first event seen after the gap), @prev_ns the last event before it
+ * (0 if none).  @count -1: an unknown number.  Kept in the gaps table and
+ * summed into meta "lost.cpuN" / "lost.total".
+ */
+int ol_store_add_gap(struct ol_store *st, int cpu, int64_t prev_ns,
+		     int64_t ts_ns, long long count);
+
+/* Last error text of the store (borrowed, valid until the next call). */
+const char *ol_store_errmsg(struct ol_store *st);
+
+/* Close; an open source is rolled back.  NULL is fine. */
+void ol_store_close(struct ol_store *st);
+
+/*
+ * Import a trace.dat file into the store as one source.  Returns 0, or -1
+ * with *@err naming the file and what is wrong (free() it).  With
+ * @progress, a percentage is drawn on stderr (the caller decides whether
+ * stderr is a terminal).
+ */
+int ol_import_tracedat(struct ol_store *st, const char *path, bool progress,
+		       char **err);
+
+/* true when @path looks like a trace.dat (magic bytes). */
+bool ol_probe_tracedat(const char *path);
+
+/*
+ * The event set oomlens keeps, as "system:event" names; "system:*" keeps a
+ * whole system.  NULL-terminated, static.
+ */
+extern const char *const ol_event_set[];
+bool ol_event_wanted(const char *system, const char *event);
+
+/*
+ * Front end of `oomlens import`: parses @argv, imports every file into one
+ * database, prints errors (one line, naming the file).  Returns the exit
+ * code; on success *@db_out is the database path (free() it), so that the
+ * caller can go on to analyze it.
+ */
+int ol_import_main(int argc, char **argv, char **db_out);
+
+#endif /* OOMLENS_COLLECT_H */

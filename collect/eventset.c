@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The events oomlens keeps, and how each is decoded into an ol_event:
+ * every field of the event's own format into a JSON object (read by name,
+ * so a 4.13 pid-only mark_victim and a 6.9+ extended one both work), the
+ * task it is about, and the thread -> process facts it implies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <event-parse.h>
+
+#include "collect/collect-local.h"
+
+#define CLONE_VM_FLAG		0x00000100
+#define CLONE_THREAD_FLAG	0x00010000
+
+const char *const ol_event_set[] = {
+	"oom:*",
+	"sched:sched_process_exit", "sched:sched_process_free",
+	"sched:sched_process_fork",
+	"task:task_newtask", "task:task_rename",
+	"signal:signal_generate",
+	"mmap:exit_mmap",
+	"kmem:rss_stat",
+	"mmap_lock:*",
+	"printk:console",
+	NULL
+};
+
+bool ol_event_wanted(const char *system, const char *event)
+{
+	size_t sl = strlen(system);
+	int i;
+
+	for (i = 0; ol_event_set[i]; i++) {
+		const char *w = ol_event_set[i];
+
+		if (strncmp(w, system, sl) || w[sl] != ':')
+			continue;
+		if (!strcmp(w + sl + 1, "*") || !strcmp(w + sl + 1, event))
+			return true;
+	}
+	return false;
+}
+
+/* What kind of event an id is, cached per id: the hot path is a lookup. */
+enum kind {
+	K_UNSEEN = 0, K_SKIP, K_KEEP, K_SIGNAL, K_FORK, K_NEWTASK, K_RENAME,
+	K_MARK_VICTIM,
+};
+
+struct ol_conv {
+	struct tep_handle *tep;
+	unsigned char	*kind;		/* by event id */
+	char		**names;	/* "system:event" by event id, made once */
+	int		nkind;
+	struct ol_buf	fields;
+	int		*tgid;		/* pid -> tgid known so far, 0 unknown */
+	int		ntgid;
+	/* what the last converted event says about tasks */
+	enum kind	last;
+	char		tcomm[64];
+	long long	clone_flags;
+	bool		have_flags;
+};
+
+struct ol_conv *ol_conv_new(struct tep_handle *tep)
+{
+	struct ol_conv *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->tep = tep;
+	c->nkind = 65536;	/* event ids are 16 bits in the ring buffer */
+	c->kind = calloc((size_t)c->nkind, 1);
+	c->names = calloc((size_t)c->nkind, sizeof(*c->names));
+	if (!c->kind || !c->names) {
+		free(c->kind);
+		free(c->names);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ol_conv_free(struct ol_conv *c)
+{
+	if (!c)
+		return;
+	int i;
+
+	for (i = 0; i < c->nkind; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->kind);
+	free(c->tgid);
+	ol_buf_free(&c->fields);
+	free(c);
+}
+
+static enum kind classify(struct tep_event *e)
+{
+	if (!ol_event_wanted(e->system, e->name))
+		return K_SKIP;
+	if (!strcmp(e->name, "signal_generate"))
+		return K_SIGNAL;
+	if (!strcmp(e->name, "sched_process_fork"))
+		return K_FORK;
+	if (!strcmp(e->name, "task_newtask"))
+		return K_NEWTASK;
+	if (!strcmp(e->name, "task_rename"))
+		return K_RENAME;
+	if (!strcmp(e->name, "mark_victim"))
+		return K_MARK_VICTIM;
+	return K_KEEP;
+}
+
+static long long field_num(struct tep_format_field *f, const void *data, bool *ok)
+{
+	unsigned long long v = 0;
+
+	*ok = tep_read_number_field(f, data, &v) == 0;
+	if (!*ok)
+		return 0;
+	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
+		int shift = 64 - 8 * f->size;
+
+		return (long long)(v << shift) >> shift;
+	}
+	return (long long)v;
+}
+
+static bool is_char_array(const struct tep_format_field *f)
+{
+	return (f->flags & (TEP_FIELD_IS_STRING | TEP_FIELD_IS_DYNAMIC)) ||
+	       ((f->flags & TEP_FIELD_IS_ARRAY) && !strncmp(f->type, "char", 4));
+}
+
+/* Append one field as "name":value to the JSON object being built. */
+static void field_json(struct ol_conv *c, struct tep_event *e,
+		       struct tep_format_field *f, struct tep_record *rec)
+{
+	struct ol_buf *b = &c->fields;
+	bool ok;
+
+	if (b->len > 1)
+		ol_buf_add(b, ",", 1);
+	ol_buf_json_str(b, f->name, strlen(f->name));
+	ol_buf_add(b, ":", 1);
+	if (is_char_array(f)) {
+		int len = 0;
+		const char *p = tep_get_field_raw(NULL, e, f->name, rec, &len, 0);
+
+		if (p && len > 0)
+			ol_buf_json_str(b, p, (size_t)len);
+		else
+			ol_buf_puts(b, "null");
+	} else if ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8) {
+		ol_buf_puts(b, "null");	/* no array the analysis needs */
+	} else if ((f->flags & TEP_FIELD_IS_POINTER) || strchr(f->type, '*')) {
+		unsigned long long v = (unsigned long long)field_num(f, rec->data, &ok);
+
+		/* kernel pointers do not fit JSON's doubles: hex strings */
+		ol_buf_printf(b, ok ? "\"0x%llx\"" : "null", v);
+	} else {
+		long long v = field_num(f, rec->data, &ok);
+
+		if (!ok)
+			ol_buf_puts(b, "null");
+		else if (f->flags & TEP_FIELD_IS_SIGNED)
+			ol_buf_printf(b, "%lld", v);
+		else
+			ol_buf_printf(b, "%llu", (unsigned long long)v);
+	}
+}
+
+static long long get_num(struct tep_event *e, const char *name,
+			 struct tep_record *rec, bool *ok)
+{
+	struct tep_format_field *f = tep_find_field(e, name);
+
+	*ok = false;
+	return f ? field_num(f, rec->data, ok) : 0;
+}
+
+/* The task an event is about; -1 when it names none. */
+static int event_target(struct tep_event *e, enum kind k, struct tep_record *rec)
+{
+	const char *field = k == K_FORK ? "child_pid" : "pid";
+	long long v;
+	bool ok;
+
+	v = get_num(e, field, rec, &ok);
+	return ok ? (int)v : -1;
+}
+
+static const char *const comm_field[] = {
+	[K_NEWTASK] = "comm", [K_FORK] = "child_comm", [K_RENAME] = "newcomm",
+	[K_MARK_VICTIM] = "comm",
+};
+
+static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
+		       struct tep_record *rec)
+{
+	const char *p;
+	int len = 0;
+
+	c->last = k;
+	c->tcomm[0] = '\0';
+	c->have_flags = false;
+	if (k < K_FORK)
+		return;
+	p = tep_get_field_raw(NULL, e, comm_field[k], rec, &len, 0);
+	if (p && len > 0) {
+		size_t n = strnlen(p, (size_t)len);
+
+		if (n >= sizeof(c->tcomm))
+			n = sizeof(c->tcomm) - 1;
+		memcpy(c->tcomm, p, n);
+		c->tcomm[n] = '\0';
+	}
+	if (k == K_NEWTASK)
+		c->clone_flags = get_num(e, "clone_flags", rec, &c->have_flags);
+}
+
+int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *ev)
+{
+	struct tep_event *e;
+	struct tep_format_field *f;
+	enum kind k;
+	int id;
+
+	id = tep_data_type(c->tep, rec);
+	if (id < 0 || id >= c->nkind)
+		return 0;
+	k = c->kind[id];
+	if (k == K_SKIP)
+		return 0;
+	e = tep_find_event(c->tep, id);
+	if (!e) {
+		c->kind[id] = K_SKIP;
+		return 0;
+	}
+	c->last = K_SKIP;
+	if (k == K_UNSEEN) {
+		k = classify(e);
+		if (k != K_SKIP && !(c->names[id] = ol_strdupf("%s:%s", e->system, e->name)))
+			return -1;
+		c->kind[id] = k;
+	}
+	if (k == K_SKIP)
+		return 0;
+	if (k == K_SIGNAL) {
+		bool ok;
+
+		/* only the SIGKILL of a kill matters */
+		if (get_num(e, "sig", rec, &ok) != 9 || !ok)
+			return 0;
+	}
+	ol_buf_reset(&c->fields);
+	ol_buf_add(&c->fields, "{", 1);
+	for (f = e->format.fields; f; f = f->next)
+		field_json(c, e, f, rec);
+	ol_buf_add(&c->fields, "}", 1);
+	if (c->fields.oom)
+		return -1;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = (int64_t)rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = tep_data_pid(c->tep, rec);
+	ev->comm = ev->pid > 0 ? tep_data_comm_from_pid(c->tep, ev->pid) : "<idle>";
+	if (ev->comm && !strcmp(ev->comm, "<...>"))
+		ev->comm = NULL;
+	ev->name = c->names[id];
+	ev->target = event_target(e, k, rec);
+	ev->fields = c->fields.s;
+	task_facts(c, e, k, rec);
+	return 1;
+}
+
+static int tgid_of(struct ol_conv *c, int pid)
+{
+	return pid > 0 && pid < c->ntgid && c->tgid[pid] ? c->tgid[pid] : pid;
+}
+
+static int remember(struct ol_conv *c, int pid, int tgid)
+{
+	if (pid <= 0)
+		return 0;
+	if (pid >= c->ntgid) {
+		int n = c->ntgid ? c->ntgid : 4096;
+		int *t;
+
+		while (n <= pid)
+			n *= 2;
+		t = realloc(c->tgid, (size_t)n * sizeof(*t));
+		if (!t)
+			return -1;
+		memset(t + c->ntgid, 0, (size_t)(n - c->ntgid) * sizeof(*t));
+		c->tgid = t;
+		c->ntgid = n;
+	}
+	c->tgid[pid] = tgid;
+	return 0;
+}
+
+int ol_conv_tasks(struct ol_conv *c, struct ol_store *st, const struct ol_event *ev)
+{
+	const char *comm = c->tcomm[0] ? c->tcomm : NULL;
+	int tgid;
+
+	switch (c->last) {
+	case K_NEWTASK:
+		/*
+		 * Fires in the parent's context before sched_process_fork,
+		 * with the clone flags: CLONE_THREAD joins the parent's
+		 * process; anything else (CLONE_VM alone included) is a new
+		 * process.
+		 */
+		if (!c->have_flags)
+			return 0;
+		tgid = (c->clone_flags & CLONE_THREAD_FLAG) ? tgid_of(c, ev->pid) : ev->target;
+		if (remember(c, ev->target, tgid))
+			return -1;
+		return ol_store_add_task(st, ev->target, tgid, comm, "newtask");
+	case K_FORK:
+		tgid = tgid_of(c, ev->target);
+		return ol_store_add_task(st, ev->target, tgid, comm,
+					 tgid != ev->target ? "newtask" : "assumed");
+	case K_RENAME:
+	case K_MARK_VICTIM:
+		if (!comm)
+			return 0;
+		return ol_store_add_task(st, ev->target, tgid_of(c, ev->target), comm,
+					 "assumed");
+	default:
+		return 0;
+	}
+}
+
+/* The format file of @e as libtraceevent parsed it (print args are not kept). */
+static void format_text(struct ol_buf *b, struct tep_event *e)
+{
+	struct tep_format_field *f;
+
+	ol_buf_printf(b, "name: %s\nID: %d\nformat:\n", e->name, e->id);
+	for (f = e->format.common_fields; f; f = f->next)
+		ol_buf_printf(b, "\tfield:%s %s;\toffset:%d;\tsize:%d;\tsigned:%d;\n",
+			      f->type, f->name, f->offset, f->size,
+			      !!(f->flags & TEP_FIELD_IS_SIGNED));
+	ol_buf_puts(b, "\n");
+	for (f = e->format.fields; f; f = f->next)
+		ol_buf_printf(b, "\tfield:%s %s;\toffset:%d;\tsize:%d;\tsigned:%d;\n",
+			      f->type, f->name, f->offset, f->size,
+			      !!(f->flags & TEP_FIELD_IS_SIGNED));
+	ol_buf_printf(b, "\nprint fmt: \"%s\"\n",
+		      e->print_fmt.format ? e->print_fmt.format : "");
+}
+
+int ol_conv_store_formats(struct ol_conv *c, struct ol_store *st)
+{
+	struct ol_buf b = { 0 };
+	int i, n = tep_get_events_count(c->tep), ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		struct tep_event *e = tep_get_event(c->tep, i);
+
+		if (!e || !e->system || !ol_event_wanted(e->system, e->name))
+			continue;
+		ol_buf_reset(&b);
+		format_text(&b, e);
+		if (b.oom)
+			ret = -1;
+		else
+			ret = ol_store_add_format(st, e->system, e->name, e->id, b.s);
+	}
+	ol_buf_free(&b);
+	return ret;
+}

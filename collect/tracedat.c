@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.dat import through libtracecmd.  Records of every buffer (the
+ * top-level one and the instances that `trace-cmd extract -B` saves) are
+ * merged in time order; events outside the oomlens set are skipped by an
+ * id lookup before anything is decoded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <trace-cmd.h>
+
+#include "collect/collect-local.h"
+
+/*
+ * Exported by libtracecmd 1.x but declared only in its private header
+ * (trace-cmd-private.h); trace-cmd itself uses them for `trace-cmd report
+ * --uname / --stat`.
+ */
+const char *tracecmd_get_uname(struct tracecmd_input *handle);
+const char *tracecmd_get_trace_clock(struct tracecmd_input *handle);
+const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
+int tracecmd_cpus(struct tracecmd_input *handle);
+
+#define MAX_HANDLES	64
+#define MAX_CPUS	8192
+
+struct import {
+	struct ol_store	*st;
+	struct ol_conv	*conv;
+	const char	*path;
+	off_t		size;
+	bool		progress;
+	time_t		last_draw;
+	long long	records, kept;
+	int64_t		*last_ts;	/* per cpu, for gap bounds */
+	long long	*missed;	/* per cpu */
+	int		failed;
+};
+
+bool ol_probe_tracedat(const char *path)
+{
+	static const unsigned char magic[] = { 23, 8, 68, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+	unsigned char buf[sizeof(magic)];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
+	     !memcmp(buf, magic, sizeof(magic));
+	close(fd);
+	return ok;
+}
+
+static void draw_progress(struct import *im, unsigned long long offset)
+{
+	time_t now = time(NULL);
+
+	if (now == im->last_draw)
+		return;
+	im->last_draw = now;
+	fprintf(stderr, "\roomlens: importing %s: %3d%% (%lld events kept)",
+		im->path, im->size ? (int)(offset * 100 / (unsigned long long)im->size) : 0,
+		im->kept);
+}
+
+static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
+{
+	struct import *im = data;
+	struct ol_event ev;
+	int r;
+
+	im->records++;
+	if (rec->cpu >= 0 && rec->cpu < MAX_CPUS) {
+		/*
+		 * missed_events > 0: that many were lost before this record
+		 * on its CPU; -1: some were, the count is unknown.
+		 */
+		if (rec->missed_events) {
+			if (ol_store_add_gap(im->st, rec->cpu, im->last_ts[rec->cpu],
+					     (int64_t)rec->ts, rec->missed_events))
+				goto fail;
+			im->missed[rec->cpu] += rec->missed_events > 0 ? rec->missed_events : 1;
+		}
+		im->last_ts[rec->cpu] = (int64_t)rec->ts;
+	}
+	if (im->progress && (im->records & 0xffff) == 0)
+		draw_progress(im, rec->offset);
+	r = ol_conv_record(im->conv, rec, &ev);
+	if (r == 0)
+		return 0;
+	if (r < 0 || ol_store_add_event(im->st, &ev) || ol_conv_tasks(im->conv, im->st, &ev))
+		goto fail;
+	im->kept++;
+	return 0;
+fail:
+	im->failed = 1;
+	return 1;	/* stops the iteration */
+}
+
+/* "Linux host 6.18.0 #1 SMP ... x86_64": sysname nodename release version machine */
+static int store_uname(struct ol_store *st, const char *uname)
+{
+	char sys[65] = "", node[65] = "", rel[129] = "";
+
+	if (!uname)
+		return 0;
+	if (ol_store_set_meta(st, "uname", uname))
+		return -1;
+	if (sscanf(uname, "%64s %64s %128s", sys, node, rel) == 3)
+		return ol_store_set_meta(st, "hostname", node) ||
+		       ol_store_set_meta(st, "kernel_release", rel);
+	return 0;
+}
+
+/* trace_clock file text, "[local] global counter ...": the bracketed one. */
+static int store_clock(struct ol_store *st, const char *text)
+{
+	char clock[64] = "local";
+	const char *p = text ? strchr(text, '[') : NULL;
+
+	if (p)
+		sscanf(p + 1, "%63[^]]", clock);
+	return ol_store_set_meta(st, "clock", clock);
+}
+
+/*
+ * The per-CPU stats saved at extract time ("CPU: N", "overrun: N",
+ * "dropped events: N", ...).  Overruns are events the ring buffer
+ * overwrote; when they exceed what the data itself marked as missed, the
+ * difference is a gap of unknown position (ts 0).
+ */
+static int store_cpustats(struct import *im, const char *stats)
+{
+	const char *p = stats;
+	int cpu = -1;
+
+	while (p && *p) {
+		long long v;
+		char key[64], val[32];
+
+		if (sscanf(p, "CPU: %d", &cpu) == 1) {
+		} else if (cpu >= 0 && cpu < MAX_CPUS &&
+			   (sscanf(p, "overrun: %lld", &v) == 1 ||
+			    sscanf(p, "dropped events: %lld", &v) == 1)) {
+			bool overrun = !strncmp(p, "overrun", 7);
+
+			snprintf(key, sizeof(key), "%s.cpu%d",
+				 overrun ? "overrun" : "dropped", cpu);
+			snprintf(val, sizeof(val), "%lld", v);
+			if (ol_store_set_meta(im->st, key, val))
+				return -1;
+			if (v > im->missed[cpu]) {
+				if (ol_store_add_gap(im->st, cpu, 0, 0, v - im->missed[cpu]))
+					return -1;
+				im->missed[cpu] = v;
+			}
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static char *errf(const char *path, const char *what)
+{
+	return ol_strdupf("'%s': %s", path, what);
+}
+
+int ol_import_tracedat(struct ol_store *st, const char *path, bool progress, char **err)
+{
+	struct tracecmd_input *h = NULL, *handles[MAX_HANDLES];
+	struct import im = { .st = st, .path = path, .progress = progress };
+	struct stat sb;
+	int nh = 0, i, n, ret = -1, cpus;
+	char val[32];
+
+	*err = NULL;
+	if (stat(path, &sb) != 0) {
+		*err = errf(path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*err = errf(path, "not a regular file");
+		return -1;
+	}
+	im.size = sb.st_size;
+	if (!ol_probe_tracedat(path)) {
+		*err = errf(path, "not a trace.dat file (no trace-cmd magic)");
+		return -1;
+	}
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h) {
+		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
+		return -1;
+	}
+	im.last_ts = calloc(MAX_CPUS, sizeof(*im.last_ts));
+	im.missed = calloc(MAX_CPUS, sizeof(*im.missed));
+	im.conv = ol_conv_new(tracecmd_get_tep(h));
+	if (!im.last_ts || !im.missed || !im.conv) {
+		*err = errf(path, "out of memory");
+		goto out;
+	}
+	if (tracecmd_cpus(h) > 0)
+		handles[nh++] = h;
+	n = tracecmd_buffer_instances(h);
+	for (i = 0; i < n && nh < MAX_HANDLES; i++) {
+		struct tracecmd_input *b = tracecmd_buffer_instance_handle(h, i);
+
+		if (b)
+			handles[nh++] = b;
+	}
+	if (!nh) {
+		*err = errf(path, "the trace holds no event data");
+		goto out;
+	}
+	if (ol_store_begin_source(st, path, "trace.dat") < 0)
+		goto store_err;
+	cpus = tep_get_cpus(tracecmd_get_tep(h));
+	snprintf(val, sizeof(val), "%d", cpus);
+	if (store_uname(st, tracecmd_get_uname(h)) ||
+	    store_clock(st, tracecmd_get_trace_clock(handles[nh - 1])) ||
+	    ol_store_set_meta(st, "cpus", val) ||
+	    ol_conv_store_formats(im.conv, st))
+		goto store_err;
+	if (tracecmd_iterate_events_multi(handles, nh, on_record, &im) < 0 && !im.failed) {
+		*err = errf(path, "cannot read the event data (truncated or corrupt)");
+		goto out;
+	}
+	if (im.failed)
+		goto store_err;
+	for (i = 0; i < nh; i++)
+		if (store_cpustats(&im, tracecmd_get_cpustats(handles[i])))
+			goto store_err;
+	if (progress)
+		fprintf(stderr, "\r\033[K");
+	ret = 0;
+	goto out;
+store_err:
+	*err = strdup(ol_store_errmsg(st));
+out:
+	if (ret)
+		ol_store_end_source(st, false);
+	else if (ol_store_end_source(st, true)) {
+		*err = strdup(ol_store_errmsg(st));
+		ret = -1;
+	}
+	for (i = 0; i < nh; i++)
+		if (handles[i] != h)
+			tracecmd_close(handles[i]);
+	tracecmd_close(h);
+	ol_conv_free(im.conv);
+	free(im.last_ts);
+	free(im.missed);
+	return ret;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oomlens — analyze Linux OOM-killer incidents.
+ *
+ * One binary, subcommands dispatched from one table (as git and trace-cmd
+ * do).  Each front end lives next to the library code it drives.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/collect.h"
+#include "analyze/analyze.h"
+
+static int cmd_import(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "import",  cmd_import,  "import FILE... [-o DB]",
+	  "read trace.dat files into a database and analyze it" },
+	{ "analyze", cmd_analyze, "analyze DB",
+	  "(re)build victims, timelines and verdicts in DB" },
+	{ "version", cmd_version, "version", "print the version" },
+	{ "help",    cmd_help,    "help", "list the commands" },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/*
+ * import = collect/ reads the files into the database, then analyze/
+ * rebuilds the analysis tables, so that a database is always ready for
+ * `report` and `tui`.
+ */
+static int cmd_import(int argc, char **argv)
+{
+	char *db = NULL, *err = NULL;
+	int ret = ol_import_main(argc, argv, &db);
+
+	if (ret || !db)
+		return ret;
+	if (ol_analyze_db(db, &err)) {
+		fprintf(stderr, "oomlens: %s\n", err);
+		ret = 1;
+	} else {
+		fprintf(stderr, "oomlens: imported into '%s'; see 'oomlens report %s'\n", db, db);
+	}
+	free(err);
+	free(db);
+	return ret;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	printf("oomlens %s (database schema %d)\n", OL_VERSION, OL_SCHEMA_VERSION);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: oomlens <command> [<args>]\n\ncommands:\n");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "   %-32s %s\n", commands[i].usage, commands[i].help);
+	fprintf(f, "\nSee README.md for the database tables and report formats.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "oomlens: '%s' is not an oomlens command; see 'oomlens help'\n",
+		argv[1]);
+	return 2;
+}

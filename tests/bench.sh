@@ -1,0 +1,11 @@
+#!/bin/sh
+# make bench: every benchmark prints its figures next to a reference.
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+rc=0
+for b in tests/bench/bench-*.sh; do
+	echo "== $(basename "$b" .sh)"
+	sh "$b" || { echo "$(basename "$b"): failed or skipped (exit $?)"; rc=1; }
+	echo
+done
+exit $rc

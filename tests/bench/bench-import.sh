@@ -1,0 +1,52 @@
+#!/bin/sh
+# Import speed and memory against `trace-cmd report > /dev/null` on the
+# same >= 1M-event trace.dat, measured in the same run.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+work=${BENCH_DIR:-/tmp/oomlens-bench}
+mkdir -p "$work"
+dat=$work/big.dat
+if [ ! -s "$dat" ]; then
+	echo "bench-import: recording a large trace (sched churn) into $dat ..."
+	sh "$top/tests/bench/make-big-trace.sh" "$dat" "${BENCH_SECS:-10}"
+fi
+python3 - "${OOMLENS:-$top/oomlens}" "$dat" "$work" <<'PY'
+import os, resource, subprocess, sys, time
+oomlens, dat, work = sys.argv[1:4]
+
+def run(argv, out=subprocess.DEVNULL):
+    """wall seconds and peak RSS (kB) of one child"""
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1); os.dup2(fd, 2)
+        os.execvp(argv[0], argv)
+    t = time.monotonic()
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench-import: %s failed" % " ".join(argv))
+    return wall, ru.ru_maxrss
+
+total = int(subprocess.run("trace-cmd report %s 2>/dev/null | grep -c ': '" % dat,
+                           shell=True, capture_output=True, text=True).stdout.strip() or 0)
+best = {}
+for name, argv in (("trace-cmd report", ["trace-cmd", "report", dat]),
+                   ("oomlens import", [oomlens, "import", "-q", dat, "-o", work + "/big.db"])):
+    runs = []
+    for i in range(3):
+        if os.path.exists(work + "/big.db"):
+            os.unlink(work + "/big.db")
+        runs.append(run(argv))
+    best[name] = min(runs)
+size = os.path.getsize(dat)
+print("trace.dat: %s, %.1f MB, %d events" % (dat, size / 1e6, total))
+for name, (wall, rss) in best.items():
+    print("  %-17s %7.3f s  %9.0f events/s  peak RSS %6.1f MB"
+          % (name, wall, total / wall, rss / 1024))
+ratio = best["oomlens import"][0] / best["trace-cmd report"][0]
+print("  import peak RSS - report peak RSS: %+.1f MB (libtracecmd's own is the bulk)"
+      % ((best["oomlens import"][1] - best["trace-cmd report"][1]) / 1024))
+print("  import / report wall time: %.2f (target <= 0.30): %s"
+      % (ratio, "met" if ratio <= 0.30 else "NOT met"))
+PY
