@@ -225,6 +225,38 @@ static void rollback_source(struct ol_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Which file this is, whatever name it was given: device, inode, size, mtime. */
+static bool file_id(const char *path, char *buf, size_t len)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return false;
+	snprintf(buf, len, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)sb.st_dev,
+		 (unsigned long long)sb.st_ino, (long long)sb.st_size,
+		 (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+	return true;
+}
+
+/* Importing the same file twice would double every event: refuse. */
+static bool already_imported(struct ol_store *st, const char *path, const char *fid)
+{
+	sqlite3_stmt *s = NULL;
+	bool dup = false;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM sources WHERE file_id = ?1", -1, &s,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, fid, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			dup = true;
+			set_err(st, "'%s': already imported into '%s' (source %d)", path,
+				st->path, sqlite3_column_int(s, 0));
+		}
+	}
+	sqlite3_finalize(s);
+	return dup;
+}
+
 int ol_store_begin(struct ol_store *st)
 {
 	if (st->outer || st->source)
@@ -257,7 +289,7 @@ int ol_store_commit(struct ol_store *st, bool ok)
 int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind)
 {
 	sqlite3_stmt *s = NULL;
-	char when[32];
+	char when[32], fid[96] = "";
 	time_t now = time(NULL);
 	int id = -1;
 
@@ -269,14 +301,18 @@ int ol_store_begin_source(struct ol_store *st, const char *path, const char *kin
 		goto fail;
 	if (exec(st, "PRAGMA user_version = 1") || prepare_all(st))
 		goto fail;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO sources(path, kind, imported) VALUES (?1, ?2, ?3)",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (file_id(path, fid, sizeof(fid)) && already_imported(st, path, fid))
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO sources(path, kind, imported, file_id)"
+			       " VALUES (?1, ?2, ?3, ?4)", -1, &s, NULL) != SQLITE_OK) {
 		set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, when, -1, SQLITE_TRANSIENT);
+	if (fid[0])
+		sqlite3_bind_text(s, 4, fid, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
 		goto fail;

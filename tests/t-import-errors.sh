@@ -54,6 +54,15 @@ printf 'garbage garbage garbage garbage garbage garbage garbage garbage garbage 
 check "non-SQLite output file: refused" test $? -ne 0
 check "non-SQLite output file: names it" grep -q "'garbage.db'" err.txt
 
+# The same file twice (under another name, too) would double every event.
+cp "$dat" again.dat
+"$OOMLENS" import -q again.dat -o twice.db
+before=$(sha256sum twice.db)
+"$OOMLENS" import -q "$PWD/again.dat" -o twice.db 2>err.txt
+check "same file again: refused" test $? -ne 0
+check "same file again: says so" grep -q "already imported into 'twice.db'" err.txt
+check "same file again: database unchanged" test "$(sha256sum twice.db)" = "$before"
+
 "$OOMLENS" import 2>err.txt; rc=$?
 check "no arguments: usage, exit 2" test $rc = 2
 "$OOMLENS" nosuch 2>err.txt; rc=$?
