@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * analyze/ internals.  One pass streams the events (ordered by ts_ns)
+ * through a state machine that keeps state per victim and per victim mm
+ * only, so memory grows with victims, not with events.  After the pass,
+ * finish.c decides the MMF_OOM_SKIP bracket, freed times and metrics,
+ * verdicts.c the verdicts and episodes, tables.c writes them back.
+ */
+#ifndef OOMLENS_ANALYZE_LOCAL_H
+#define OOMLENS_ANALYZE_LOCAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "analyze/analyze.h"
+
+struct ol_row;
+
+#define OL_ANALYSIS_VERSION	"1"
+
+#define NS_PER_SEC		1000000000LL
+#define NS_PER_MS		1000000LL
+
+/* -------- util.c -------- */
+char *ol_xstrdup(const char *s);
+char *ol_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *ol_vfmt(const char *fmt, va_list ap);
+void *ol_grow(void *p, size_t *cap, size_t need, size_t size);
+/* "+1.234 s" style relative time into @buf */
+const char *ol_rel(char *buf, size_t len, int64_t delta_ns);
+
+/* int64 -> int64 open-addressing hash (key must not be INT64_MIN) */
+struct ol_map {
+	int64_t *keys, *vals;
+	size_t cap, n;
+};
+void ol_map_set(struct ol_map *m, int64_t key, int64_t val);
+bool ol_map_get(const struct ol_map *m, int64_t key, int64_t *val);
+void ol_map_free(struct ol_map *m);
+
+/* Flat JSON object access (the events.fields column). */
+bool ol_json_raw(const char *json, const char *key, const char **val, size_t *len,
+		 bool *is_str);
+bool ol_json_int(const char *json, const char *key, int64_t *out);
+unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t *out);
+/* String value, unescaped into @buf (truncated); false if absent. */
+bool ol_json_str(const char *json, const char *key, char *buf, size_t len);
+
+/* -------- era.c -------- */
+enum ol_exit_rule {
+	EXIT_RULE_UNKNOWN,
+	EXIT_RULE_AFTER_FREE,	/* <= 4.13: __mmput() after exit_mmap() */
+	EXIT_RULE_BEFORE_UNMAP,	/* 4.14 .. 6.0: before unmapping (OOM victims) */
+	EXIT_RULE_AFTER_UNMAP,	/* 6.1+: after unmap_vmas, before free_pgtables */
+};
+
+struct ol_era {
+	bool has_mark_victim, mark_victim_ext;
+	bool has_exit_mmap, group_dead;
+	bool has_rss_stat, has_mmap_lock, has_console, has_signal, has_newtask;
+	bool has_reaper_events, has_process_free;
+	int kver_major, kver_minor;		/* from meta kernel_release, 0 if unknown */
+	enum ol_exit_rule exit_rule;
+	enum ol_confidence exit_rule_conf;
+	int reaper_delay;			/* 1 delayed (5.18+), 0 immediate, -1 unknown */
+	enum ol_confidence reaper_delay_conf;
+	char name[96];				/* "6.1+ (exit_mmap, ...)" */
+};
+
+int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err);
+/* After the pass: infer the reaper delay from the data. */
+void ol_era_finish(struct ol_era *era, const struct ol_analysis *a);
+const char *ol_exit_rule_name(enum ol_exit_rule r);
+
+/* -------- per-victim work state (not exported) -------- */
+struct ol_mmtrack {
+	int64_t mm_id;			/* OL_NONE until known */
+	int64_t mm_ptr;			/* mmap_lock / exit_mmap "mm", OL_NONE */
+	int leader;			/* victim owning the curve */
+	bool done;			/* exit_mmap seen: ids may be reused */
+	int64_t member[4];		/* bytes, -1 unknown */
+	int64_t rss0_kb;		/* held at kill, OL_NONE if unknown */
+	int64_t held_kb;		/* last computed */
+	int64_t last_curve_ns, last_curve_kb;
+	int64_t freed90_ns, freed90_id;	/* first time held <= 10% of rss0 */
+	bool freed90_by_reaper;
+	int64_t reaper_bytes;		/* bytes given back in oom_reaper context */
+	int64_t exit_bytes;		/* bytes given back by others (exit path) */
+	/* exit-path bracket candidate (6.1+): released(write=0) .. start_locking(write=1) */
+	int64_t rel_r_ns, rel_r_id;
+	int rel_r_pid;
+	int64_t cand_lo, cand_hi, cand_id;
+	int64_t exit_mmap_ns, exit_mmap_id;
+	int exit_mmap_pid;
+};
+
+struct ol_vstate {
+	int mm;				/* index into mms, -1 */
+	bool killed_line, exiting_line, console_after;
+	bool sharer;			/* SIGKILLed as sharing the victim's mm */
+	bool clone_vm;			/* CLONE_VM without CLONE_THREAD seen */
+	int64_t sig_id;
+	char *constraint;		/* CONSTRAINT_MEMCG, ... or NULL */
+	int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb;
+	int64_t usage_id;
+	/* reaper */
+	bool reaping;			/* between start and finish */
+	int nstart, nskip, nlockfail;
+	int64_t reaped_line_ns, reaped_line_id, now_anon, now_file, now_shmem;
+	int64_t unable_ns, unable_id;
+	int64_t rs_lo, rs_hi, rs_id;	/* reaper set MMF_OOM_SKIP in [lo, hi] */
+	int rs_cpu;			/* waiting for the next event on this cpu */
+	int64_t pinned_ns, pinned_id;
+	int raced, raced_first_id;
+	int64_t raced_ns;
+	/* threads */
+	int64_t group_dead_ns, group_dead_id;
+	int64_t last_exit_ns, last_exit_id;
+	int64_t first_teardown_ns;	/* first rss_stat of the victim's own threads */
+	int64_t free_ns, free_id;
+	/* point / curve arrays capacities */
+	size_t pcap, ccap, vcap;
+};
+
+struct ol_build {
+	sqlite3 *db;
+	struct ol_era era;
+	struct ol_analysis *a;
+	size_t vcap;
+	struct ol_vstate *vs;		/* parallel to a->victims */
+	struct ol_mmtrack *mms;
+	size_t nmms, mmcap;
+	struct ol_map pid2tgid;		/* tasks table */
+	struct ol_map exit_ns;		/* pid -> last sched_process_exit ts */
+	struct ol_map tgid2v;		/* victim tgid -> latest victim index */
+	struct ol_map pid2v;		/* victim thread (mark_victim pid) -> victim */
+	struct ol_map mmid2mm, mmptr2mm;
+	struct ol_map vmsharer;		/* CLONE_VM child pid -> parent tgid */
+	int reaper_pid;			/* oom_reaper kthread, -1 */
+	int reaping_victim;		/* last start_task_reaping victim, -1 */
+	int rs_wait_cpu_v[64];		/* per cpu: victim waiting for skip_hi */
+	int rs_wait_reaper_v;		/* same, for the reaper's next event */
+	/* a SIGKILL not yet known to be a victim's (mark_victim follows) or a sharer's */
+	struct ol_sig {
+		bool set;
+		int64_t id, ts;
+		int pid, target, tgid;
+		char comm[64], tcomm[64];
+	} psig;
+	int lastsig_target;
+	int64_t lastsig_ts, lastsig_id;
+	/* console lines in flight, per task (the OOM report of one invocation) */
+	struct ol_pending {
+		int pid;
+		int64_t ts;
+		char buf[640];
+		bool open;		/* an oom-kill: line being assembled */
+		bool done;		/* parsed below */
+		char constraint[32];
+		char memcg[256];
+		int victim_pid;
+		bool global;
+		int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb, usage_id;
+	} pend[16];
+	int npend;
+	int64_t first_ns, last_ns;
+	/* gaps */
+	struct ol_gap { int cpu; int64_t lo, hi; long long lost; } *gaps;
+	size_t ngaps;
+};
+
+/* stream.c */
+int ol_stream_events(struct ol_build *b, bool by_id, char **err);
+/* victims.c */
+int ol_victim_new(struct ol_build *b, int pid, int64_t ts, int64_t id);
+void ol_on_mark_victim(struct ol_build *b, const struct ol_row *r);
+void ol_on_signal(struct ol_build *b, const struct ol_row *r);
+void ol_resolve_signal(struct ol_build *b, const struct ol_row *r);
+void ol_on_console(struct ol_build *b, const struct ol_row *r);
+int ol_victim_of_task(struct ol_build *b, int pid, int64_t ts);
+int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts);
+int ol_mm_new(struct ol_build *b, int leader);
+/* timeline.c */
+void ol_point_add(struct ol_build *b, int v, int64_t ts, const char *what,
+		  int64_t id, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void ol_on_exit(struct ol_build *b, const struct ol_row *r);
+void ol_on_free(struct ol_build *b, const struct ol_row *r);
+void ol_on_reaper(struct ol_build *b, const struct ol_row *r);
+void ol_sort_points(struct ol_victim *v);
+/* mm.c */
+void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r);
+void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r);
+void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r);
+void ol_curve_add(struct ol_build *b, int v, int64_t ts, int64_t kb, bool force);
+/* skip.c / finish.c */
+void ol_finish_victims(struct ol_build *b);
+int64_t ol_held_at(const struct ol_build *b, int v, int64_t ts, bool *known);
+/* verdicts.c */
+void ol_build_verdicts(struct ol_build *b);
+void ol_verdict_add(struct ol_victim *v, enum ol_verdict_kind k, enum ol_confidence c,
+		    int other, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ol_build_episodes(struct ol_build *b);
+void ol_build_summary(struct ol_analysis *a);
+/* tables.c */
+int ol_write_tables(struct ol_build *b, char **err);
+
+/* One event row as the stream hands it on. */
+struct ol_row {
+	int64_t id, ts;
+	int cpu, pid, tgid, target;	/* tgid/target -1 when NULL */
+	const char *comm;		/* "" when NULL */
+	const char *name;
+	const char *fields;
+};
+
+#endif /* OOMLENS_ANALYZE_LOCAL_H */

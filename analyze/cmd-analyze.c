@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ol_analyze_db() / ol_analyze_handle() and `oomlens analyze DB`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/collect.h"
+#include "analyze/analyze-local.h"
+
+static void build_free(struct ol_build *b)
+{
+	size_t i;
+
+	for (i = 0; b->vs && i < b->a->nvictims; i++)
+		free(b->vs[i].constraint);
+	free(b->vs);
+	free(b->mms);
+	free(b->gaps);
+	ol_map_free(&b->pid2tgid);
+	ol_map_free(&b->exit_ns);
+	ol_map_free(&b->tgid2v);
+	ol_map_free(&b->pid2v);
+	ol_map_free(&b->mmid2mm);
+	ol_map_free(&b->mmptr2mm);
+	ol_map_free(&b->vmsharer);
+}
+
+static int build_init(struct ol_build *b, sqlite3 *db, char **err)
+{
+	memset(b, 0, sizeof(*b));
+	b->db = db;
+	b->a = calloc(1, sizeof(*b->a));
+	if (!b->a) {
+		*err = ol_fmt("out of memory");
+		return -1;
+	}
+	return ol_era_detect(db, &b->era, err);
+}
+
+int ol_analyze_handle(void *sqlite_db, char **err)
+{
+	struct ol_build b;
+	int rc = -1, s;
+
+	*err = NULL;
+	if (build_init(&b, sqlite_db, err))
+		goto out;
+	s = ol_stream_events(&b, true, err);
+	if (s == 1) {
+		/* rows not in time order (several sources): use the index */
+		build_free(&b);
+		ol_analysis_free(b.a);
+		if (build_init(&b, sqlite_db, err))
+			goto out;
+		s = ol_stream_events(&b, false, err);
+	}
+	if (s)
+		goto out;
+	ol_finish_victims(&b);
+	ol_era_finish(&b.era, b.a);
+	ol_build_verdicts(&b);
+	ol_build_episodes(&b);
+	if (ol_write_tables(&b, err))
+		goto out;
+	rc = 0;
+out:
+	build_free(&b);
+	ol_analysis_free(b.a);
+	return rc;
+}
+
+int ol_analyze_db(const char *path, char **err)
+{
+	struct ol_store *st = ol_store_open(path, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = ol_analyze_handle(ol_store_db(st), err);
+	if (rc && *err) {
+		char *e = ol_fmt("'%s': %s", path, *err);
+
+		free(*err);
+		*err = e;
+	}
+	ol_store_close(st);
+	return rc;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct ol_analysis *a;
+	char *err = NULL;
+	const char *db;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: oomlens analyze DB\n");
+		return 2;
+	}
+	db = argv[1];
+	if (ol_analyze_db(db, &err) || !(a = ol_analysis_load(db, &err))) {
+		fprintf(stderr, "oomlens: %s\n", err ? err : "analysis failed");
+		free(err);
+		return 1;
+	}
+	printf("%s: %zu victims (%zu kills, %zu bypass) in %zu episodes; %zu unnecessary; "
+	       "time-to-free p50 %.3f s, max %.3f s; era %s\n", db, a->summary.victims,
+	       a->summary.kills, a->summary.bypasses, a->nepisodes,
+	       a->summary.verdicts[OL_VERDICT_UNNECESSARY],
+	       a->summary.ttf_p50_ns == OL_NONE ? 0.0 : (double)a->summary.ttf_p50_ns / 1e9,
+	       a->summary.ttf_max_ns == OL_NONE ? 0.0 : (double)a->summary.ttf_max_ns / 1e9,
+	       a->era);
+	ol_analysis_free(a);
+	return 0;
+}

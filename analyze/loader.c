@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ol_analysis_load(): read the analysis tables back (no recomputation), so
+ * that reports/ and tui/ open a database fast.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/collect.h"
+#include "analyze/analyze-local.h"
+
+static int64_t col64(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? OL_NONE : sqlite3_column_int64(s, i);
+}
+
+static char *coltxt(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	return ol_xstrdup(t);
+}
+
+static bool coleq(sqlite3_stmt *s, int i, const char *x)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	return t && !strcmp(t, x);
+}
+
+static enum ol_confidence conf_of(sqlite3_stmt *s, int i)
+{
+	int c;
+
+	for (c = OL_CONF_OBSERVED; c > OL_CONF_UNKNOWN; c--)
+		if (coleq(s, i, ol_confidence_name(c)))
+			return c;
+	return OL_CONF_UNKNOWN;
+}
+
+static int enum_of(sqlite3_stmt *s, int i, const char *(*name)(int), int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (coleq(s, i, name(k)))
+			return k;
+	return 0;
+}
+
+static const char *skip_name(int k) { return ol_skip_by_name(k); }
+static const char *freed_name(int k) { return ol_freed_by_name(k); }
+static const char *verdict_name(int k) { return ol_verdict_name(k); }
+
+/* Point kinds as static strings (struct ol_point.what is borrowed). */
+static const char *what_of(sqlite3_stmt *s, int i)
+{
+	static const char *const known[] = {
+		"kill", "sigkill", "log", "exit", "last_exit", "process_free", "wake_reaper",
+		"reap_start", "reap_finish", "reap_skip", "lock_failed", "skip_set", "freed",
+		"exit_mmap",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		if (coleq(s, i, known[k]))
+			return known[k];
+	return "other";
+}
+
+static const char *mem_source_of(sqlite3_stmt *s, int i)
+{
+	return coleq(s, i, "event") ? "event" : coleq(s, i, "kmsg") ? "kmsg" : "unknown";
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	return s;
+}
+
+static char *meta_value(sqlite3 *db, const char *table, const char *key)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	snprintf(sql, sizeof(sql), "SELECT value FROM %s WHERE key = ?1", table);
+	s = prep(db, sql);
+	if (!s)
+		return ol_xstrdup("");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = coltxt(s, 0);
+	sqlite3_finalize(s);
+	return v ? v : ol_xstrdup("");
+}
+
+static int load_header(sqlite3 *db, struct ol_analysis *a)
+{
+	sqlite3_stmt *s;
+	char *t;
+
+	a->kernel = meta_value(db, "meta", "kernel_release");
+	a->hostname = meta_value(db, "meta", "hostname");
+	a->clock = meta_value(db, "meta", "clock");
+	a->era = meta_value(db, "analysis_meta", "era");
+	t = meta_value(db, "meta", "cpus");
+	a->cpus = atoi(t);
+	free(t);
+	t = meta_value(db, "meta", "lost.total");
+	a->lost_total = *t ? atoll(t) : -1;
+	free(t);
+	t = meta_value(db, "analysis_meta", "first_ns");
+	a->first_ns = *t ? atoll(t) : OL_NONE;
+	free(t);
+	t = meta_value(db, "analysis_meta", "last_ns");
+	a->last_ns = *t ? atoll(t) : OL_NONE;
+	free(t);
+	s = prep(db, "SELECT group_concat(path, ', ') FROM sources");
+	a->sources = s && sqlite3_step(s) == SQLITE_ROW ? coltxt(s, 0) : ol_xstrdup("");
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int load_victims(sqlite3 *db, struct ol_analysis *a)
+{
+	sqlite3_stmt *s = prep(db, "SELECT id, episode, pid, tgid, comm, uid, oom_score_adj,"
+		" total_vm_kb, anon_kb, file_kb, shmem_kb, pgtables_kb, rss_kb, mem_source,"
+		" trigger_pid, trigger_comm, domain, bypass, grp, kill_ns, skip_ns, skip_lo_ns,"
+		" skip_hi_ns, skip_by, skip_confidence, freed_ns, last_freed_ns, freed_by,"
+		" freed_confidence, exit_ns, process_free_ns, verdict, verdict_confidence,"
+		" lost_in_window FROM victims ORDER BY id");
+	size_t n = 0;
+
+	if (!s)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct ol_victim *v;
+		int i = 1;
+		int64_t x;
+
+		if ((size_t)sqlite3_column_int64(s, 0) != n)
+			break;		/* ids are 0..n-1 by construction */
+		v = realloc(a->victims, (n + 1) * sizeof(*v));
+		if (!v)
+			break;
+		a->victims = v;
+		v = &a->victims[n];
+		memset(v, 0, sizeof(*v));
+		v->index = (int)n;
+		v->episode = sqlite3_column_int(s, i++);
+		v->pid = sqlite3_column_int(s, i++);
+		v->tgid = sqlite3_column_int(s, i++);
+		v->comm = coltxt(s, i++);
+		v->uid = col64(s, i++);
+		x = col64(s, i++);
+		v->oom_score_adj_known = x != OL_NONE;
+		v->oom_score_adj = x != OL_NONE ? (int)x : 0;
+		v->total_vm_kb = col64(s, i++);
+		v->anon_kb = col64(s, i++);
+		v->file_kb = col64(s, i++);
+		v->shmem_kb = col64(s, i++);
+		v->pgtables_kb = col64(s, i++);
+		v->rss_kb = col64(s, i++);
+		v->mem_source = mem_source_of(s, i++);
+		x = col64(s, i++);
+		v->trigger_pid = x != OL_NONE ? (int)x : -1;
+		v->trigger_comm = coltxt(s, i++);
+		v->domain = coltxt(s, i++);
+		v->bypass = sqlite3_column_int(s, i++);
+		x = col64(s, i++);
+		v->group = x != OL_NONE ? (int)x : -1;
+		v->kill_ns = col64(s, i++);
+		v->skip_ns = col64(s, i++);
+		v->skip_lo_ns = col64(s, i++);
+		v->skip_hi_ns = col64(s, i++);
+		v->skip_by = enum_of(s, i++, skip_name, OL_SKIP_BY_MM_PINNED + 1);
+		v->skip_confidence = conf_of(s, i++);
+		v->freed_ns = col64(s, i++);
+		v->last_freed_ns = col64(s, i++);
+		v->freed_by = enum_of(s, i++, freed_name, OL_FREED_BY_NOT_FREED + 1);
+		v->freed_confidence = conf_of(s, i++);
+		v->exit_ns = col64(s, i++);
+		v->process_free_ns = col64(s, i++);
+		v->verdict = enum_of(s, i++, verdict_name, OL_VERDICT_NR);
+		v->verdict_confidence = conf_of(s, i++);
+		v->lost_in_window = sqlite3_column_int(s, i++);
+		v->reaper.wake_ns = v->reaper.start_ns = v->reaper.end_ns = OL_NONE;
+		v->reaper.reaped_kb = v->reaper.left_kb = OL_NONE;
+		a->nvictims = ++n;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int load_details(sqlite3 *db, struct ol_analysis *a)
+{
+	sqlite3_stmt *s;
+
+	s = prep(db, "SELECT victim, wake_ns, start_ns, end_ns, attempts, failures, gave_up,"
+		 " reaped_kb, left_kb FROM reaper_runs");
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		size_t vi = (size_t)sqlite3_column_int64(s, 0);
+		struct ol_reaper_run *r;
+
+		if (vi >= a->nvictims)
+			continue;
+		r = &a->victims[vi].reaper;
+		r->wake_ns = col64(s, 1);
+		r->start_ns = col64(s, 2);
+		r->end_ns = col64(s, 3);
+		r->attempts = sqlite3_column_int(s, 4);
+		r->failures = sqlite3_column_int(s, 5);
+		r->gave_up = sqlite3_column_int(s, 6);
+		r->reaped_kb = col64(s, 7);
+		r->left_kb = col64(s, 8);
+	}
+	sqlite3_finalize(s);
+
+	s = prep(db, "SELECT victim, kind, confidence, evidence, other FROM verdicts"
+		 " ORDER BY victim, seq");
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		size_t vi = (size_t)sqlite3_column_int64(s, 0);
+		struct ol_victim *v;
+		struct ol_verdict *nv;
+		int64_t o;
+
+		if (vi >= a->nvictims)
+			continue;
+		v = &a->victims[vi];
+		nv = realloc(v->verdicts, (v->nverdicts + 1) * sizeof(*nv));
+		if (!nv)
+			break;
+		v->verdicts = nv;
+		nv = &nv[v->nverdicts++];
+		nv->kind = enum_of(s, 1, verdict_name, OL_VERDICT_NR);
+		nv->confidence = conf_of(s, 2);
+		nv->evidence = coltxt(s, 3);
+		o = col64(s, 4);
+		nv->other = o != OL_NONE && (size_t)o < a->nvictims ? (int)o : -1;
+	}
+	sqlite3_finalize(s);
+
+	s = prep(db, "SELECT victim, ts_ns, what, detail, event_id FROM timeline ORDER BY victim, seq");
+	{
+		size_t cap = 0, last = (size_t)-1;
+
+		while (s && sqlite3_step(s) == SQLITE_ROW) {
+			size_t vi = (size_t)sqlite3_column_int64(s, 0);
+			struct ol_victim *v;
+			struct ol_point *p;
+			int64_t id;
+
+			if (vi >= a->nvictims)
+				continue;
+			if (vi != last)
+				cap = 0;
+			last = vi;
+			v = &a->victims[vi];
+			p = ol_grow(v->points, &cap, v->npoints + 1, sizeof(*p));
+			if (!p)
+				break;
+			v->points = p;
+			p = &p[v->npoints++];
+			p->ts_ns = col64(s, 1);
+			p->what = what_of(s, 2);
+			p->detail = coltxt(s, 3);
+			id = col64(s, 4);
+			p->event_id = id != OL_NONE ? id : -1;
+		}
+	}
+	sqlite3_finalize(s);
+
+	s = prep(db, "SELECT victim, ts_ns, held_kb FROM rss_curve ORDER BY victim, ts_ns");
+	{
+		size_t cap = 0, last = (size_t)-1;
+
+		while (s && sqlite3_step(s) == SQLITE_ROW) {
+			size_t vi = (size_t)sqlite3_column_int64(s, 0);
+			struct ol_victim *v;
+			struct ol_rss_sample *c;
+
+			if (vi >= a->nvictims)
+				continue;
+			if (vi != last)
+				cap = 0;
+			last = vi;
+			v = &a->victims[vi];
+			c = ol_grow(v->curve, &cap, v->ncurve + 1, sizeof(*c));
+			if (!c)
+				break;
+			v->curve = c;
+			c[v->ncurve].ts_ns = col64(s, 1);
+			c[v->ncurve].held_kb = col64(s, 2);
+			v->ncurve++;
+		}
+	}
+	sqlite3_finalize(s);
+
+	s = prep(db, "SELECT id, domain, start_ns, end_ns, first_victim, victims, unnecessary"
+		 " FROM episodes ORDER BY id");
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		struct ol_episode *e = realloc(a->episodes, (a->nepisodes + 1) * sizeof(*e));
+
+		if (!e)
+			break;
+		a->episodes = e;
+		e = &e[a->nepisodes];
+		e->index = (int)a->nepisodes++;
+		e->domain = coltxt(s, 1);
+		e->start_ns = col64(s, 2);
+		e->end_ns = col64(s, 3);
+		e->first = (size_t)sqlite3_column_int64(s, 4);
+		e->count = (size_t)sqlite3_column_int64(s, 5);
+		if (e->first > a->nvictims || e->count > a->nvictims - e->first)
+			e->first = e->count = 0;
+		e->unnecessary = sqlite3_column_int(s, 6);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+struct ol_analysis *ol_analysis_load(const char *path, char **err)
+{
+	sqlite3 *db = ol_db_open_readonly(path, err);
+	struct ol_analysis *a = NULL;
+	sqlite3_stmt *s;
+
+	if (!db)
+		return NULL;
+	s = prep(db, "SELECT value FROM analysis_meta WHERE key = 'analysis_version'");
+	if (!s || sqlite3_step(s) != SQLITE_ROW) {
+		*err = ol_fmt("'%s': no analysis in this database; run 'oomlens analyze %s'",
+			      path, path);
+		goto out;
+	}
+	if (!coleq(s, 0, OL_ANALYSIS_VERSION)) {
+		*err = ol_fmt("'%s': the analysis is of another oomlens version; run "
+			      "'oomlens analyze %s'", path, path);
+		goto out;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		*err = ol_fmt("'%s': out of memory", path);
+		goto out;
+	}
+	a->db_path = ol_xstrdup(path);
+	if (load_header(db, a) || load_victims(db, a) || load_details(db, a)) {
+		*err = ol_fmt("'%s': cannot read the analysis tables: %s", path, sqlite3_errmsg(db));
+		ol_analysis_free(a);
+		a = NULL;
+		goto out;
+	}
+	ol_build_summary(a);
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return a;
+}
+
+void ol_analysis_free(struct ol_analysis *a)
+{
+	size_t i, k;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->nvictims; i++) {
+		struct ol_victim *v = &a->victims[i];
+
+		free(v->comm);
+		free(v->trigger_comm);
+		free(v->domain);
+		for (k = 0; k < v->nverdicts; k++)
+			free(v->verdicts[k].evidence);
+		free(v->verdicts);
+		for (k = 0; k < v->npoints; k++)
+			free(v->points[k].detail);
+		free(v->points);
+		free(v->curve);
+	}
+	free(a->victims);
+	for (i = 0; i < a->nepisodes; i++)
+		free(a->episodes[i].domain);
+	free(a->episodes);
+	free(a->db_path);
+	free(a->kernel);
+	free(a->hostname);
+	free(a->clock);
+	free(a->sources);
+	free(a->era);
+	free(a);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The victim's mm: rss_stat (memory given back, and by whom), mmap_lock
+ * (the exit path's MMF_OOM_SKIP bracket, the reaper's failed trylocks)
+ * and exit_mmap (the end of the teardown).
+ *
+ * rss_stat's mm_id is a hashed pointer and exit_mmap's mm a raw one, both
+ * reused once the mm is freed: an mm is linked to a victim only through
+ * events of the victim's own threads after the kill, or of the oom_reaper
+ * while it reaps that victim, and forgotten at its exit_mmap.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze-local.h"
+
+void ol_curve_add(struct ol_build *b, int vi, int64_t ts, int64_t kb, bool force)
+{
+	struct ol_victim *v = &b->a->victims[vi];
+	struct ol_vstate *vs = &b->vs[vi];
+
+	if (v->ncurve && !force) {
+		int64_t last = v->curve[v->ncurve - 1].held_kb;
+		int64_t step = v->rss_kb != OL_NONE && v->rss_kb > 0 ? v->rss_kb / 50 : 1024;
+
+		/* keep the curve small: a point per 2% of the memory at the kill */
+		if (llabs(last - kb) < (step > 256 ? step : 256))
+			return;
+	}
+	if (v->ncurve && v->curve[v->ncurve - 1].ts_ns == ts) {
+		v->curve[v->ncurve - 1].held_kb = kb;
+		return;
+	}
+	v->curve = ol_grow(v->curve, &vs->ccap, v->ncurve + 1, sizeof(*v->curve));
+	if (!v->curve) {
+		v->ncurve = vs->ccap = 0;
+		return;
+	}
+	v->curve[v->ncurve].ts_ns = ts;
+	v->curve[v->ncurve].held_kb = kb;
+	v->ncurve++;
+}
+
+static int64_t held_kb(const struct ol_mmtrack *m)
+{
+	int64_t sum = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (i != 2 && m->member[i] > 0)	/* swap entries are not memory */
+			sum += m->member[i];
+	return sum / 1024;
+}
+
+/* The mm of victim @vi (creating the track for victims found late). */
+static int victim_mm(struct ol_build *b, int vi)
+{
+	if (b->vs[vi].mm < 0)
+		b->vs[vi].mm = ol_mm_new(b, vi);
+	return b->vs[vi].mm;
+}
+
+/* Which tracked mm an event in @r's context is about, learning ids. */
+static int context_mm(struct ol_build *b, const struct ol_row *r, bool *by_reaper, int *vctx)
+{
+	int vi;
+
+	*by_reaper = false;
+	*vctx = -1;
+	if (r->pid == b->reaper_pid && b->reaping_victim >= 0 &&
+	    b->vs[b->reaping_victim].reaping) {
+		*by_reaper = true;
+		*vctx = b->reaping_victim;
+		return victim_mm(b, b->reaping_victim);
+	}
+	vi = ol_victim_of_task(b, r->pid, r->ts);
+	if (vi < 0)
+		return -1;
+	*vctx = vi;
+	return victim_mm(b, vi);
+}
+
+void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r)
+{
+	static const char *const keys[] = { "mm_id", "size", "member", "curr" };
+	int64_t x[4] = { 0, 0, -1, 0 }, mm_id, curr, member, size, mi64, old;
+	struct ol_mmtrack *m;
+	bool by_reaper;
+	int mi, vctx, vi;
+
+	if ((ol_json_ints(r->fields, keys, 4, x) & 7) != 7)
+		return;
+	mm_id = x[0];
+	size = x[1];
+	member = x[2];
+	curr = x[3];
+	if (member < 0 || member > 3)
+		return;		/* "type=%s" prints are stored by number by collect/ */
+	if (ol_map_get(&b->mmid2mm, mm_id, &mi64) && mi64 >= 0) {
+		mi = (int)mi64;
+		by_reaper = r->pid == b->reaper_pid;
+		vctx = ol_victim_of_task(b, r->pid, r->ts);
+	} else {
+		/* teardown: curr is 0 in the reaper and in the victim's exit_mmap */
+		if (curr != 0)
+			return;
+		mi = context_mm(b, r, &by_reaper, &vctx);
+		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_id != OL_NONE)
+			return;
+		b->mms[mi].mm_id = mm_id;
+		ol_map_set(&b->mmid2mm, mm_id, mi);
+	}
+	m = &b->mms[mi];
+	if (m->done)
+		return;
+	vi = m->leader;
+	old = m->member[member] < 0 ? 0 : m->member[member];
+	m->member[member] = size;
+	if (size < old) {
+		if (by_reaper)
+			m->reaper_bytes += old - size;
+		else
+			m->exit_bytes += old - size;
+	}
+	m->held_kb = held_kb(m);
+	if (!by_reaper && vctx >= 0 && b->vs[vctx].first_teardown_ns == OL_NONE)
+		b->vs[vctx].first_teardown_ns = r->ts;
+	/* the victim's own teardown while the reaper works on the same mm */
+	if (!by_reaper && vctx >= 0 && b->vs[vi].reaping && curr == 0) {
+		if (!b->vs[vi].raced++) {
+			b->vs[vi].raced_ns = r->ts;
+			b->vs[vi].raced_first_id = r->id;
+		}
+	}
+	ol_curve_add(b, vi, r->ts, m->held_kb, false);
+	if (m->rss0_kb != OL_NONE && m->freed90_ns == OL_NONE && m->held_kb * 10 <= m->rss0_kb) {
+		m->freed90_ns = r->ts;
+		m->freed90_id = r->id;
+		m->freed90_by_reaper = by_reaper;
+		ol_curve_add(b, vi, r->ts, m->held_kb, true);
+	}
+}
+
+void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
+{
+	static const char *const keys[] = { "mm", "write", "success" };
+	const char *ev = r->name + 10;
+	int64_t x[3] = { 0, -1, 1 }, ptr, write, success, mi64;
+	struct ol_mmtrack *m;
+	bool by_reaper;
+	int mi, vctx;
+
+	if (!(ol_json_ints(r->fields, keys, 3, x) & 1))
+		return;
+	ptr = x[0];
+	write = x[1];
+	success = x[2];
+	if (ol_map_get(&b->mmptr2mm, ptr, &mi64) && mi64 >= 0) {
+		mi = (int)mi64;
+		by_reaper = r->pid == b->reaper_pid;
+		vctx = ol_victim_of_task(b, r->pid, r->ts);
+	} else {
+		mi = context_mm(b, r, &by_reaper, &vctx);
+		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_ptr != OL_NONE)
+			return;
+		/* the victim's own threads may lock other mms (fork, /proc):
+		 * link only locks of teardown or of the reaper */
+		b->mms[mi].mm_ptr = ptr;
+		ol_map_set(&b->mmptr2mm, ptr, mi);
+	}
+	m = &b->mms[mi];
+	if (m->done)
+		return;
+	if (by_reaper && !strcmp(ev, "mmap_lock_acquire_returned") && !success) {
+		int vi = m->leader;
+
+		b->vs[vi].nlockfail++;
+		ol_point_add(b, vi, r->ts, "lock_failed", r->id,
+			     "oom_reaper could not take mmap_lock (trylock failed)");
+		return;
+	}
+	if (!by_reaper && vctx >= 0 && b->vs[m->leader].reaping) {
+		if (!b->vs[m->leader].raced++) {
+			b->vs[m->leader].raced_ns = r->ts;
+			b->vs[m->leader].raced_first_id = r->id;
+		}
+	}
+	/* exit_mmap (6.1+): mmap_read_unlock, set MMF_OOM_SKIP, mmap_write_lock */
+	if (!strcmp(ev, "mmap_lock_released") && write == 0) {
+		m->rel_r_ns = r->ts;
+		m->rel_r_id = r->id;
+		m->rel_r_pid = r->pid;
+	} else if (!strcmp(ev, "mmap_lock_start_locking") && write == 1) {
+		if (m->rel_r_ns != OL_NONE && m->rel_r_pid == r->pid &&
+		    m->rel_r_ns >= b->a->victims[m->leader].kill_ns) {
+			m->cand_lo = m->rel_r_ns;
+			m->cand_hi = r->ts;
+			m->cand_id = r->id;
+		}
+		m->rel_r_ns = OL_NONE;
+	} else if (r->pid == m->rel_r_pid) {
+		m->rel_r_ns = OL_NONE;
+	}
+}
+
+void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)
+{
+	int64_t ptr, mi64;
+	struct ol_mmtrack *m;
+	size_t i;
+	int mi;
+
+	if (!ol_json_int(r->fields, "mm", &ptr))
+		return;
+	if (ol_map_get(&b->mmptr2mm, ptr, &mi64) && mi64 >= 0) {
+		mi = (int)mi64;
+	} else {
+		/* no mmap_lock link: an exit_mmap in a victim thread's context */
+		int vi = ol_victim_of_task(b, r->pid, r->ts);
+
+		if (vi < 0)
+			return;
+		mi = victim_mm(b, vi);
+		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_ptr != OL_NONE)
+			return;
+		b->mms[mi].mm_ptr = ptr;
+	}
+	m = &b->mms[mi];
+	if (m->done)
+		return;
+	m->done = true;
+	m->exit_mmap_ns = r->ts;
+	m->exit_mmap_id = r->id;
+	m->exit_mmap_pid = r->pid;
+	/* the ids are free for reuse from now on */
+	ol_map_set(&b->mmptr2mm, ptr, -1);
+	if (m->mm_id != OL_NONE)
+		ol_map_set(&b->mmid2mm, m->mm_id, -1);
+	ol_curve_add(b, m->leader, r->ts, 0, true);
+	/* the leader and the sharers killed with it (created right after it) */
+	for (i = (size_t)m->leader; i < b->a->nvictims && i < (size_t)m->leader + 64; i++) {
+		if (b->vs[i].mm != mi)
+			continue;
+		ol_point_add(b, (int)i, r->ts, "exit_mmap", r->id,
+			     "exit_mmap: the address space is torn down, in %d (%s)%s", r->pid,
+			     r->comm, ol_victim_of_task(b, r->pid, r->ts) == (int)i ? "" :
+			     " — not a thread of this victim: the mm was pinned by it");
+		if (b->vs[i].reaping) {
+			if (!b->vs[i].raced++) {
+				b->vs[i].raced_ns = r->ts;
+				b->vs[i].raced_first_id = r->id;
+			}
+		}
+	}
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Write the analysis back as tables (README.md "Database", analysis
+ * tables), in one transaction, replacing an earlier analysis.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze-local.h"
+
+static const char *const schema[] = {
+	"DROP TABLE IF EXISTS victims",
+	"DROP TABLE IF EXISTS episodes",
+	"DROP TABLE IF EXISTS reaper_runs",
+	"DROP TABLE IF EXISTS verdicts",
+	"DROP TABLE IF EXISTS timeline",
+	"DROP TABLE IF EXISTS rss_curve",
+	"DROP TABLE IF EXISTS analysis_meta",
+	"CREATE TABLE analysis_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+	"CREATE TABLE victims(id INTEGER PRIMARY KEY, episode INTEGER, pid INTEGER, tgid INTEGER,"
+	" comm TEXT, uid INTEGER, oom_score_adj INTEGER, total_vm_kb INTEGER, anon_kb INTEGER,"
+	" file_kb INTEGER, shmem_kb INTEGER, pgtables_kb INTEGER, rss_kb INTEGER, mem_source TEXT,"
+	" trigger_pid INTEGER, trigger_comm TEXT, domain TEXT, bypass INTEGER, grp INTEGER,"
+	" kill_ns INTEGER, skip_ns INTEGER, skip_lo_ns INTEGER, skip_hi_ns INTEGER, skip_by TEXT,"
+	" skip_confidence TEXT, freed_ns INTEGER, last_freed_ns INTEGER, freed_by TEXT,"
+	" freed_confidence TEXT, exit_ns INTEGER, process_free_ns INTEGER, verdict TEXT,"
+	" verdict_confidence TEXT, lost_in_window INTEGER)",
+	"CREATE TABLE episodes(id INTEGER PRIMARY KEY, domain TEXT, start_ns INTEGER, end_ns INTEGER,"
+	" first_victim INTEGER, victims INTEGER, unnecessary INTEGER)",
+	"CREATE TABLE reaper_runs(victim INTEGER PRIMARY KEY, wake_ns INTEGER, start_ns INTEGER,"
+	" end_ns INTEGER, attempts INTEGER, failures INTEGER, gave_up INTEGER, reaped_kb INTEGER,"
+	" left_kb INTEGER)",
+	"CREATE TABLE verdicts(victim INTEGER, seq INTEGER, kind TEXT, confidence TEXT,"
+	" evidence TEXT, other INTEGER, PRIMARY KEY(victim, seq))",
+	"CREATE TABLE timeline(victim INTEGER, seq INTEGER, ts_ns INTEGER, what TEXT, detail TEXT,"
+	" event_id INTEGER, PRIMARY KEY(victim, seq))",
+	"CREATE TABLE rss_curve(victim INTEGER, ts_ns INTEGER, held_kb INTEGER)",
+	"CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns)",
+	NULL
+};
+
+static void bind64(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v == OL_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+static void bindtxt(sqlite3_stmt *s, int i, const char *t)
+{
+	sqlite3_bind_text(s, i, t ? t : "", -1, SQLITE_TRANSIENT);
+}
+
+static int step(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int meta(sqlite3 *db, sqlite3_stmt *s, const char *k, const char *v)
+{
+	bindtxt(s, 1, k);
+	bindtxt(s, 2, v);
+	return step(s);
+}
+
+static int write_meta(struct ol_build *b, sqlite3_stmt *s)
+{
+	const struct ol_era *e = &b->era;
+	char num[64];
+	int rc = 0;
+
+	rc |= meta(b->db, s, "analysis_version", OL_ANALYSIS_VERSION);
+	rc |= meta(b->db, s, "era", e->name);
+	rc |= meta(b->db, s, "exit_rule", ol_exit_rule_name(e->exit_rule));
+	rc |= meta(b->db, s, "exit_rule_confidence", ol_confidence_name(e->exit_rule_conf));
+	rc |= meta(b->db, s, "reaper_delay", e->reaper_delay == 1 ? "2s" :
+		   e->reaper_delay == 0 ? "none" : "unknown");
+	rc |= meta(b->db, s, "reaper_delay_confidence", ol_confidence_name(e->reaper_delay_conf));
+	rc |= meta(b->db, s, "mark_victim", !e->has_mark_victim ? "absent" :
+		   e->mark_victim_ext ? "extended" : "pid-only");
+	rc |= meta(b->db, s, "exit_mmap", e->has_exit_mmap ? "yes" : "no");
+	rc |= meta(b->db, s, "group_dead", e->group_dead ? "yes" : "no");
+	rc |= meta(b->db, s, "rss_stat", e->has_rss_stat ? "yes" : "no");
+	rc |= meta(b->db, s, "mmap_lock", e->has_mmap_lock ? "yes" : "no");
+	rc |= meta(b->db, s, "console", e->has_console ? "yes" : "no");
+	rc |= meta(b->db, s, "freed_rule", "freed_ns: >= 90% of the memory at the kill given back");
+	rc |= meta(b->db, s, "episode_rule", "same domain, kill within 10 s of the episode's last kill/freed");
+	snprintf(num, sizeof(num), "%lld", (long long)b->first_ns);
+	rc |= meta(b->db, s, "first_ns", num);
+	snprintf(num, sizeof(num), "%lld", (long long)b->last_ns);
+	rc |= meta(b->db, s, "last_ns", num);
+	snprintf(num, sizeof(num), "%zu", b->a->nvictims);
+	rc |= meta(b->db, s, "victims", num);
+	return rc;
+}
+
+static int write_victim(sqlite3_stmt *s, const struct ol_victim *v)
+{
+	int i = 1;
+
+	sqlite3_bind_int64(s, i++, v->index);
+	sqlite3_bind_int(s, i++, v->episode);
+	sqlite3_bind_int(s, i++, v->pid);
+	sqlite3_bind_int(s, i++, v->tgid);
+	bindtxt(s, i++, v->comm);
+	bind64(s, i++, v->uid);
+	if (v->oom_score_adj_known)
+		sqlite3_bind_int(s, i++, v->oom_score_adj);
+	else
+		sqlite3_bind_null(s, i++);
+	bind64(s, i++, v->total_vm_kb);
+	bind64(s, i++, v->anon_kb);
+	bind64(s, i++, v->file_kb);
+	bind64(s, i++, v->shmem_kb);
+	bind64(s, i++, v->pgtables_kb);
+	bind64(s, i++, v->rss_kb);
+	bindtxt(s, i++, v->mem_source);
+	bind64(s, i++, v->trigger_pid >= 0 ? v->trigger_pid : OL_NONE);
+	bindtxt(s, i++, v->trigger_comm);
+	bindtxt(s, i++, v->domain);
+	sqlite3_bind_int(s, i++, v->bypass);
+	bind64(s, i++, v->group >= 0 ? v->group : OL_NONE);
+	bind64(s, i++, v->kill_ns);
+	bind64(s, i++, v->skip_ns);
+	bind64(s, i++, v->skip_lo_ns);
+	bind64(s, i++, v->skip_hi_ns);
+	bindtxt(s, i++, ol_skip_by_name(v->skip_by));
+	bindtxt(s, i++, ol_confidence_name(v->skip_confidence));
+	bind64(s, i++, v->freed_ns);
+	bind64(s, i++, v->last_freed_ns);
+	bindtxt(s, i++, ol_freed_by_name(v->freed_by));
+	bindtxt(s, i++, ol_confidence_name(v->freed_confidence));
+	bind64(s, i++, v->exit_ns);
+	bind64(s, i++, v->process_free_ns);
+	bindtxt(s, i++, ol_verdict_name(v->verdict));
+	bindtxt(s, i++, ol_confidence_name(v->verdict_confidence));
+	sqlite3_bind_int(s, i++, v->lost_in_window);
+	return step(s);
+}
+
+int ol_write_tables(struct ol_build *b, char **err)
+{
+	static const char *const ins[] = {
+		"INSERT INTO analysis_meta VALUES(?1, ?2)",
+		"INSERT INTO victims VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34)",
+		"INSERT INTO episodes VALUES(?1,?2,?3,?4,?5,?6,?7)",
+		"INSERT INTO reaper_runs VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+		"INSERT INTO verdicts VALUES(?1,?2,?3,?4,?5,?6)",
+		"INSERT INTO timeline VALUES(?1,?2,?3,?4,?5,?6)",
+		"INSERT INTO rss_curve VALUES(?1,?2,?3)",
+	};
+	sqlite3_stmt *st[7] = { NULL };
+	struct ol_analysis *a = b->a;
+	size_t i, k;
+	int rc = -1, n;
+
+	if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	for (n = 0; schema[n]; n++)
+		if (sqlite3_exec(b->db, schema[n], NULL, NULL, NULL) != SQLITE_OK)
+			goto out;
+	for (n = 0; n < 7; n++)
+		if (sqlite3_prepare_v2(b->db, ins[n], -1, &st[n], NULL) != SQLITE_OK)
+			goto out;
+	if (write_meta(b, st[0]))
+		goto out;
+	for (i = 0; i < a->nvictims; i++) {
+		const struct ol_victim *v = &a->victims[i];
+		const struct ol_reaper_run *r = &v->reaper;
+
+		if (write_victim(st[1], v))
+			goto out;
+		if (r->wake_ns != OL_NONE || r->start_ns != OL_NONE || r->end_ns != OL_NONE) {
+			sqlite3_bind_int64(st[3], 1, (int64_t)i);
+			bind64(st[3], 2, r->wake_ns);
+			bind64(st[3], 3, r->start_ns);
+			bind64(st[3], 4, r->end_ns);
+			sqlite3_bind_int(st[3], 5, r->attempts);
+			sqlite3_bind_int(st[3], 6, r->failures);
+			sqlite3_bind_int(st[3], 7, r->gave_up);
+			bind64(st[3], 8, r->reaped_kb);
+			bind64(st[3], 9, r->left_kb);
+			if (step(st[3]))
+				goto out;
+		}
+		for (k = 0; k < v->nverdicts; k++) {
+			sqlite3_bind_int64(st[4], 1, (int64_t)i);
+			sqlite3_bind_int64(st[4], 2, (int64_t)k);
+			bindtxt(st[4], 3, ol_verdict_name(v->verdicts[k].kind));
+			bindtxt(st[4], 4, ol_confidence_name(v->verdicts[k].confidence));
+			bindtxt(st[4], 5, v->verdicts[k].evidence);
+			bind64(st[4], 6, v->verdicts[k].other >= 0 ? v->verdicts[k].other : OL_NONE);
+			if (step(st[4]))
+				goto out;
+		}
+		for (k = 0; k < v->npoints; k++) {
+			sqlite3_bind_int64(st[5], 1, (int64_t)i);
+			sqlite3_bind_int64(st[5], 2, (int64_t)k);
+			bind64(st[5], 3, v->points[k].ts_ns);
+			bindtxt(st[5], 4, v->points[k].what);
+			bindtxt(st[5], 5, v->points[k].detail);
+			bind64(st[5], 6, v->points[k].event_id >= 0 ? v->points[k].event_id : OL_NONE);
+			if (step(st[5]))
+				goto out;
+		}
+		for (k = 0; k < v->ncurve; k++) {
+			sqlite3_bind_int64(st[6], 1, (int64_t)i);
+			bind64(st[6], 2, v->curve[k].ts_ns);
+			bind64(st[6], 3, v->curve[k].held_kb);
+			if (step(st[6]))
+				goto out;
+		}
+	}
+	for (i = 0; i < a->nepisodes; i++) {
+		const struct ol_episode *e = &a->episodes[i];
+
+		sqlite3_bind_int64(st[2], 1, (int64_t)i);
+		bindtxt(st[2], 2, e->domain);
+		bind64(st[2], 3, e->start_ns);
+		bind64(st[2], 4, e->end_ns);
+		sqlite3_bind_int64(st[2], 5, (int64_t)e->first);
+		sqlite3_bind_int64(st[2], 6, (int64_t)e->count);
+		sqlite3_bind_int(st[2], 7, e->unnecessary);
+		if (step(st[2]))
+			goto out;
+	}
+	if (sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	rc = 0;
+out:
+	if (rc) {
+		*err = ol_fmt("cannot write the analysis tables: %s", sqlite3_errmsg(b->db));
+		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	for (n = 0; n < 7; n++)
+		sqlite3_finalize(st[n]);
+	return rc;
+}

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdicts (with evidence sentences that carry the numbers), episodes and
+ * the summary.  Every verdict says how sure it is; missing events and
+ * lost events lower that, never silently.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze-local.h"
+
+/* A later kill in the same domain within this time of the previous
+ * victim's kill or freed time continues the episode. */
+#define EPISODE_GAP_NS	(10 * NS_PER_SEC)
+/* Usage below this share of the limit at an OOM: premature. */
+#define PREMATURE_PCT	75
+
+void ol_verdict_add(struct ol_victim *v, enum ol_verdict_kind k, enum ol_confidence c,
+		    int other, const char *fmt, ...)
+{
+	struct ol_verdict *nv;
+	va_list ap;
+
+	nv = realloc(v->verdicts, (v->nverdicts + 1) * sizeof(*v->verdicts));
+	if (!nv)
+		return;
+	v->verdicts = nv;
+	nv = &v->verdicts[v->nverdicts++];
+	nv->kind = k;
+	nv->confidence = c;
+	nv->other = other;
+	va_start(ap, fmt);
+	nv->evidence = ol_vfmt(fmt, ap);
+	va_end(ap);
+}
+
+static bool same_domain(const struct ol_victim *a, const struct ol_victim *b)
+{
+	return !strcmp(a->domain, b->domain);
+}
+
+static enum ol_confidence cmin(enum ol_confidence a, enum ol_confidence b)
+{
+	return a < b ? a : b;
+}
+
+static const char *mem_parts(char *buf, size_t len, const struct ol_victim *v)
+{
+	if (v->anon_kb == OL_NONE)
+		snprintf(buf, len, "memory at the kill unknown");
+	else
+		snprintf(buf, len, "anon %lld kB, file %lld kB, shmem %lld kB at the kill",
+			 (long long)v->anon_kb, (long long)(v->file_kb != OL_NONE ? v->file_kb : 0),
+			 (long long)(v->shmem_kb != OL_NONE ? v->shmem_kb : 0));
+	return buf;
+}
+
+static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
+{
+	struct ol_analysis *an = b->a;
+	struct ol_victim *B = &an->victims[bi];
+	int ai, best = -1;
+	int64_t best_held = 0;
+	bool best_known = false;
+	char r1[32], r2[32], r3[48], parts[128], why[256], reap[64];
+	enum ol_confidence c;
+
+	if (B->bypass || b->vs[bi].sharer)
+		return;
+	for (ai = bi - 1; ai >= 0; ai--) {
+		struct ol_victim *A = &an->victims[ai];
+		int64_t held, floor;
+		bool known;
+
+		/* nobody at or before A still held memory at B's kill */
+		if (pmax[ai] == OL_NONE || pmax[ai] <= B->kill_ns)
+			break;
+		if (!same_domain(A, B) || (B->group >= 0 && A->group == B->group))
+			continue;
+		/* its memory had not come back yet, and did come back later */
+		if (A->freed_ns == OL_NONE || A->freed_ns <= B->kill_ns)
+			continue;
+		held = ol_held_at(b, ai, B->kill_ns, &known);
+		floor = A->rss_kb != OL_NONE ? A->rss_kb / 10 : 0;
+		if (held == OL_NONE || held < 1024 || held < floor)
+			continue;
+		if (best < 0 || held > best_held) {
+			best = ai;
+			best_held = held;
+			best_known = known;
+		}
+	}
+	if (best < 0)
+		return;
+	{
+		struct ol_victim *A = &an->victims[best];
+
+		c = OL_CONF_OBSERVED;
+		if (!best_known || A->freed_confidence < OL_CONF_OBSERVED)
+			c = OL_CONF_INFERRED;
+		reap[0] = 0;
+		if (A->reaper.reaped_kb != OL_NONE && (A->skip_by == OL_SKIP_BY_REAPER ||
+						       A->skip_by == OL_SKIP_BY_REAPER_GAVE_UP))
+			snprintf(reap, sizeof(reap), " after reaping %lld kB",
+				 (long long)A->reaper.reaped_kb);
+		if (A->skip_ns != OL_NONE && A->skip_ns <= B->kill_ns) {
+			snprintf(why, sizeof(why), "MMF_OOM_SKIP had been set by %s at %s%s (%s)",
+				 A->skip_by == OL_SKIP_BY_REAPER ? "the oom_reaper" :
+				 A->skip_by == OL_SKIP_BY_REAPER_GAVE_UP ? "the oom_reaper, giving up," :
+				 A->skip_by == OL_SKIP_BY_EXIT ? "the exit path" : ol_skip_by_name(A->skip_by),
+				 ol_rel(r1, sizeof(r1), A->skip_ns - A->kill_ns), reap,
+				 ol_confidence_name(A->skip_confidence));
+			if (A->skip_confidence < OL_CONF_OBSERVED)
+				c = cmin(c, OL_CONF_INFERRED);
+		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns) {
+			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
+				 "no longer saw it, while its mm lived on (pinned by another task or "
+				 "waiting for the reaper)", ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns));
+		} else {
+			snprintf(why, sizeof(why), "the data shows neither MMF_OOM_SKIP nor its exit "
+				 "before this kill");
+			c = cmin(c, OL_CONF_INFERRED);
+		}
+		if (A->lost_in_window || B->lost_in_window)
+			c = cmin(c, OL_CONF_INFERRED);
+		r3[0] = 0;
+		if (A->last_freed_ns != OL_NONE && A->last_freed_ns != A->freed_ns) {
+			char r4[32];
+
+			snprintf(r3, sizeof(r3), "; all at %s",
+				 ol_rel(r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
+		}
+		mem_parts(parts, sizeof(parts), A);
+		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, c, best,
+			       "pid %d (%s) still held %lld kB (%s) when this victim was chosen %.3f s "
+			       "after it; %s; its memory came back at %s (%s%s).",
+			       A->pid, A->comm, (long long)best_held, parts,
+			       (double)(B->kill_ns - A->kill_ns) / 1e9, why,
+			       ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns),
+			       A->freed_by == OL_FREED_BY_REAPER ? "by the oom_reaper" : "exit", r3);
+	}
+}
+
+static void ineffective(struct ol_build *b, int ai)
+{
+	struct ol_analysis *an = b->a;
+	struct ol_victim *A = &an->victims[ai];
+	size_t bi;
+	char r1[32], r2[32];
+
+	if (A->bypass || A->rss_kb == OL_NONE || A->rss_kb <= 0)
+		return;
+	for (bi = (size_t)ai + 1; bi < an->nvictims; bi++) {
+		struct ol_victim *B = &an->victims[bi];
+		int64_t held;
+		bool known;
+
+		if (B->kill_ns - A->kill_ns > EPISODE_GAP_NS)
+			break;
+		if (!same_domain(A, B) || B->bypass || (A->group >= 0 && B->group == A->group))
+			continue;
+		held = ol_held_at(b, ai, B->kill_ns, &known);
+		if (!known || held * 2 < A->rss_kb)
+			continue;
+		ol_verdict_add(A, OL_VERDICT_INEFFECTIVE,
+			       A->lost_in_window ? OL_CONF_INFERRED : OL_CONF_OBSERVED, (int)bi,
+			       "this kill had given back only %lld of %lld kB when the domain killed again "
+			       "(pid %d (%s), %s later)%s; the rest came back at %s.",
+			       (long long)(A->rss_kb - held), (long long)A->rss_kb, B->pid, B->comm,
+			       ol_rel(r1, sizeof(r1), B->kill_ns - A->kill_ns),
+			       A->shmem_kb != OL_NONE && A->shmem_kb * 2 >= A->rss_kb ?
+			       " — most of it is shmem, which the oom_reaper cannot free" : "",
+			       ol_rel(r2, sizeof(r2), A->freed_ns != OL_NONE ? A->freed_ns - A->kill_ns : OL_NONE));
+		return;
+	}
+}
+
+static void others(struct ol_build *b, int vi)
+{
+	struct ol_victim *v = &b->a->victims[vi];
+	struct ol_vstate *vs = &b->vs[vi];
+	char r1[32], r2[32], r3[32];
+
+	if (v->bypass)
+		ol_verdict_add(v, OL_VERDICT_BYPASS, OL_CONF_OBSERVED, -1,
+			       "marked as OOM victim with no \"Killed process\" line in the recorded "
+			       "kernel log%s: the task_will_free_mem() shortcut, no SIGKILL of the OOM killer.",
+			       vs->exiting_line ? " (\"is already exiting. Skip killing the task\")" : "");
+	if (vs->raced)
+		ol_verdict_add(v, OL_VERDICT_RACED, OL_CONF_OBSERVED, -1,
+			       "the victim's own teardown (%d events of its exit path on the mm, the "
+			       "first at %s) ran while the oom_reaper reaped it (%s .. %s).",
+			       vs->raced, ol_rel(r1, sizeof(r1), vs->raced_ns - v->kill_ns),
+			       ol_rel(r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
+			       ol_rel(r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
+				      v->reaper.end_ns - v->kill_ns : OL_NONE));
+	if (v->group >= 0) {
+		int other = v->group;
+		size_t i;
+
+		if (other == vi)
+			for (i = (size_t)vi + 1; i < b->a->nvictims && i < (size_t)vi + 64; i++)
+				if (b->a->victims[i].group == vi) {
+					other = (int)i;
+					break;
+				}
+		ol_verdict_add(v, OL_VERDICT_SHARED_MM,
+			       vs->clone_vm || b->vs[v->group].clone_vm ? OL_CONF_OBSERVED :
+			       OL_CONF_INFERRED, other,
+			       "killed together with pid %d (%s): %s; one mm, one group (victim %d).",
+			       b->a->victims[other].pid, b->a->victims[other].comm,
+			       vs->clone_vm || b->vs[v->group].clone_vm ?
+			       "created with CLONE_VM without CLONE_THREAD, SIGKILLed by the OOM killer "
+			       "in the same call" : "SIGKILLed by the OOM killer in the same call",
+			       v->group);
+	}
+	if (vs->constraint && !strcmp(vs->constraint, "CONSTRAINT_MEMCG") &&
+	    vs->usage_kb != OL_NONE && vs->limit_kb > 0 &&
+	    vs->usage_kb * 100 < vs->limit_kb * PREMATURE_PCT &&
+	    (vs->sw_usage_kb == OL_NONE || vs->sw_limit_kb <= 0 ||
+	     vs->sw_usage_kb * 100 < vs->sw_limit_kb * PREMATURE_PCT))
+		ol_verdict_add(v, OL_VERDICT_PREMATURE, OL_CONF_OBSERVED, -1,
+			       "the memcg used %lld kB of its %lld kB limit (%lld%%) when the OOM killer ran.",
+			       (long long)vs->usage_kb, (long long)vs->limit_kb,
+			       (long long)(vs->usage_kb * 100 / vs->limit_kb));
+}
+
+static void unknowns(struct ol_build *b, int vi)
+{
+	struct ol_victim *v = &b->a->victims[vi];
+	const struct ol_era *e = &b->era;
+	char miss[256] = "", r1[32], r2[32];
+	size_t i;
+
+	if (v->lost_in_window) {
+		int64_t end = v->last_freed_ns != OL_NONE ? v->last_freed_ns :
+			      v->freed_ns != OL_NONE ? v->freed_ns : b->last_ns;
+
+		for (i = 0; i < b->ngaps; i++) {
+			const struct ol_gap *g = &b->gaps[i];
+			char cnt[32];
+
+			snprintf(cnt, sizeof(cnt), g->lost < 0 ? "an unknown number of" : "%lld",
+				 g->lost);
+			if (!g->lo && !g->hi)
+				ol_verdict_add(v, OL_VERDICT_UNKNOWN, OL_CONF_UNKNOWN, -1,
+					       "CPU %d lost %s events at an unknown time of the "
+					       "recording: events of this victim may be missing.", g->cpu, cnt);
+			else if (g->hi >= v->kill_ns && g->lo <= end)
+				ol_verdict_add(v, OL_VERDICT_UNKNOWN, OL_CONF_UNKNOWN, -1,
+					       "CPU %d lost %s events between %s and %s after the kill, "
+					       "inside this victim's window: the timeline may miss events.",
+					       g->cpu, cnt, ol_rel(r1, sizeof(r1), g->lo - v->kill_ns),
+					       ol_rel(r2, sizeof(r2), g->hi - v->kill_ns));
+		}
+		for (i = 0; i < v->nverdicts; i++)
+			if (v->verdicts[i].confidence > OL_CONF_INFERRED)
+				v->verdicts[i].confidence = OL_CONF_INFERRED;
+	}
+	if (v->freed_ns != OL_NONE && v->skip_ns != OL_NONE)
+		return;
+#define MISS(cond, txt) do { if (cond) { size_t l = strlen(miss); \
+	snprintf(miss + l, sizeof(miss) - l, "%s%s", l ? ", " : "", txt); } } while (0)
+	MISS(!e->has_exit_mmap, "mmap:exit_mmap");
+	MISS(!e->has_rss_stat, "kmem:rss_stat");
+	MISS(!e->has_mmap_lock, "mmap_lock:*");
+	MISS(!e->has_console, "printk:console");
+	MISS(!e->mark_victim_ext, "memory fields of oom:mark_victim");
+#undef MISS
+	ol_verdict_add(v, OL_VERDICT_UNKNOWN, OL_CONF_UNKNOWN, -1,
+		       "%s%s%s; not recorded: %s.",
+		       v->freed_ns == OL_NONE ? "when its memory came back is not in the data" : "",
+		       v->freed_ns == OL_NONE && v->skip_ns == OL_NONE ? "; " : "",
+		       v->skip_ns == OL_NONE ? "who set MMF_OOM_SKIP and when is not in the data" : "",
+		       miss[0] ? miss : "nothing missing (the recording may end too early)");
+}
+
+static const enum ol_verdict_kind order[] = {
+	OL_VERDICT_BYPASS, OL_VERDICT_UNNECESSARY, OL_VERDICT_PREMATURE,
+	OL_VERDICT_INEFFECTIVE, OL_VERDICT_RACED, OL_VERDICT_SHARED_MM,
+	OL_VERDICT_UNKNOWN, OL_VERDICT_OK,
+};
+
+static void headline(struct ol_victim *v)
+{
+	size_t k, i;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < v->nverdicts; i++)
+			if (v->verdicts[i].kind == order[k]) {
+				struct ol_verdict t = v->verdicts[i];
+
+				memmove(&v->verdicts[1], &v->verdicts[0], i * sizeof(t));
+				v->verdicts[0] = t;
+				v->verdict = t.kind;
+				v->verdict_confidence = t.confidence;
+				return;
+			}
+}
+
+void ol_build_verdicts(struct ol_build *b)
+{
+	struct ol_analysis *a = b->a;
+	size_t i;
+	char r1[32], note[160];
+
+	int64_t *pmax = malloc((a->nvictims + 1) * sizeof(*pmax));
+
+	/* pmax[i]: the latest freed time among victims 0..i */
+	for (i = 0; pmax && i < a->nvictims; i++) {
+		int64_t f = a->victims[i].freed_ns;
+
+		pmax[i] = i && pmax[i - 1] != OL_NONE && (f == OL_NONE || pmax[i - 1] > f) ? pmax[i - 1] : f;
+	}
+	for (i = 0; i < a->nvictims; i++) {
+		if (pmax)
+			unnecessary(b, (int)i, pmax);
+		ineffective(b, (int)i);
+		others(b, (int)i);
+	}
+	free(pmax);
+	for (i = 0; i < a->nvictims; i++) {
+		struct ol_victim *v = &a->victims[i];
+		const char *cs = b->vs[i].constraint;
+
+		note[0] = 0;
+		if (cs && (!strcmp(cs, "CONSTRAINT_CPUSET") || !strcmp(cs, "CONSTRAINT_MEMORY_POLICY")))
+			snprintf(note, sizeof(note), " The OOM was %s: memory of other nodes may be "
+				 "free, which is legitimate for this allocation.", cs);
+		if (!v->nverdicts && v->freed_ns != OL_NONE)
+			ol_verdict_add(v, OL_VERDICT_OK, v->freed_confidence, -1,
+				       "its memory came back %s after the kill, %s.%s",
+				       ol_rel(r1, sizeof(r1), v->freed_ns - v->kill_ns),
+				       v->freed_by == OL_FREED_BY_REAPER ? "reaped by the oom_reaper" :
+				       "freed by its own exit", note);
+		unknowns(b, (int)i);
+		headline(v);
+	}
+}
+
+void ol_build_episodes(struct ol_build *b)
+{
+	struct ol_analysis *a = b->a;
+	struct ol_episode *e = NULL;
+	size_t i, cap = 0;
+	int64_t end = OL_NONE;
+
+	for (i = 0; i < a->nvictims; i++) {
+		struct ol_victim *v = &a->victims[i];
+		int64_t vend = v->kill_ns;
+
+		if (v->freed_ns != OL_NONE && v->freed_ns > vend)
+			vend = v->freed_ns;
+		if (v->last_freed_ns != OL_NONE && v->last_freed_ns > vend)
+			vend = v->last_freed_ns;
+		if (!e || strcmp(e->domain, v->domain) || v->kill_ns > end + EPISODE_GAP_NS) {
+			a->episodes = ol_grow(a->episodes, &cap, a->nepisodes + 1, sizeof(*a->episodes));
+			if (!a->episodes) {
+				a->nepisodes = 0;
+				return;
+			}
+			e = &a->episodes[a->nepisodes];
+			e->index = (int)a->nepisodes++;
+			e->domain = ol_xstrdup(v->domain);
+			e->start_ns = v->kill_ns;
+			e->first = i;
+			e->count = 0;
+			e->unnecessary = 0;
+			end = vend;
+		}
+		if (vend > end)
+			end = vend;
+		e->end_ns = end;
+		e->count++;
+		v->episode = e->index;
+		{
+			size_t k;
+
+			for (k = 0; k < v->nverdicts; k++)
+				if (v->verdicts[k].kind == OL_VERDICT_UNNECESSARY)
+					e->unnecessary++;
+		}
+	}
+}
+
+static int cmp64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+void ol_build_summary(struct ol_analysis *a)
+{
+	struct ol_summary *s = &a->summary;
+	int64_t *ttf = malloc((a->nvictims + 1) * sizeof(*ttf));
+	size_t i, k;
+
+	memset(s, 0, sizeof(*s));
+	s->ttf_p50_ns = s->ttf_p90_ns = s->ttf_max_ns = OL_NONE;
+	s->victims = a->nvictims;
+	for (i = 0; i < a->nvictims; i++) {
+		const struct ol_victim *v = &a->victims[i];
+		bool seen[OL_VERDICT_NR] = { false };
+
+		for (k = 0; k < v->nverdicts; k++)
+			if ((unsigned)v->verdicts[k].kind < OL_VERDICT_NR && !seen[v->verdicts[k].kind]) {
+				seen[v->verdicts[k].kind] = true;
+				s->verdicts[v->verdicts[k].kind]++;
+			}
+		if (v->bypass) {
+			s->bypasses++;
+			continue;
+		}
+		s->kills++;
+		if (v->reaper.gave_up)
+			s->gave_up++;
+		if (v->freed_by == OL_FREED_BY_REAPER)
+			s->reaped++;
+		else if (v->freed_by == OL_FREED_BY_EXIT)
+			s->self_exited++;
+		else
+			s->unknown_free++;
+		if (ttf && v->freed_ns != OL_NONE)
+			ttf[s->with_ttf++] = v->freed_ns - v->kill_ns;
+	}
+	if (ttf && s->with_ttf) {
+		qsort(ttf, s->with_ttf, sizeof(*ttf), cmp64);
+		/* nearest rank */
+		s->ttf_p50_ns = ttf[(s->with_ttf * 50 + 99) / 100 - 1];
+		s->ttf_p90_ns = ttf[(s->with_ttf * 90 + 99) / 100 - 1];
+		s->ttf_max_ns = ttf[s->with_ttf - 1];
+	}
+	free(ttf);
+}
