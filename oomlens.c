@@ -11,6 +11,7 @@
 
 #include "collect/collect.h"
 #include "analyze/analyze.h"
+#include "reports/report.h"
 
 static int cmd_import(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -28,6 +29,8 @@ static const struct command commands[] = {
 	  "read trace.dat files into a database and analyze it" },
 	{ "analyze", cmd_analyze, "analyze DB",
 	  "(re)build victims, timelines and verdicts in DB" },
+	{ "report",  cmd_report,  "report DB [--format F] [-o FILE]",
+	  "write a report: text (LKML), markdown, json, csv or html" },
 	{ "version", cmd_version, "version", "print the version" },
 	{ "help",    cmd_help,    "help", "list the commands" },
 };

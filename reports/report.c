@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ol_report_render() and the `oomlens report` front end.
+ *
+ * -o FILE is written to a temporary file in the same directory and
+ * renamed over FILE only once everything was written and flushed, so a
+ * failure never leaves a half-written report behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reports/report-local.h"
+
+static const char *const format_names[] = {
+#define _(id, str) str,
+	OL_REPORT_FORMATS(_)
+#undef _
+};
+
+const char *ol_report_format_name(enum ol_report_format f)
+{
+	return (unsigned)f < OL_REPORT_NR ? format_names[f] : NULL;
+}
+
+int ol_report_format_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < OL_REPORT_NR; i++)
+		if (!strcmp(name, format_names[i]))
+			return i;
+	if (!strcmp(name, "md"))
+		return OL_REPORT_MARKDOWN;
+	return -1;
+}
+
+int ol_report_render(const struct ol_analysis *a, enum ol_report_format f,
+		     const struct ol_report_opts *o, FILE *out, char **err)
+{
+	static const struct ol_report_opts all;
+	struct rp r = { a, o ? o : &all, out };
+	size_t i;
+	int ret, lock;
+
+	if (r.o->episode > 0 && (size_t)r.o->episode > a->nepisodes) {
+		if (asprintf(err, "no episode %d (there %s %zu)", r.o->episode,
+			     a->nepisodes == 1 ? "is" : "are", a->nepisodes) < 0)
+			*err = NULL;
+		return -1;
+	}
+	for (i = 0; i < a->nvictims; i++)
+		if (rp_victim_selected(&r, &a->victims[i]))
+			break;
+	if (i == a->nvictims && (r.o->episode > 0 || r.o->victim_pid > 0)) {
+		if (asprintf(err, "no victim with pid %d%s", r.o->victim_pid,
+			     r.o->episode > 0 ? " in that episode" : "") < 0)
+			*err = NULL;
+		return -1;
+	}
+	/*
+	 * Renderers write byte by byte in places; a report of 10,000
+	 * victims is tens of MB, so skip stdio's per-call locking (we are
+	 * the only user of @out while rendering).
+	 */
+	lock = __fsetlocking(out, FSETLOCKING_BYCALLER);
+	switch (f) {
+	case OL_REPORT_TEXT:
+		ret = rp_text(&r);
+		break;
+	case OL_REPORT_MARKDOWN:
+		ret = rp_markdown(&r);
+		break;
+	case OL_REPORT_JSON:
+		ret = rp_json(&r);
+		break;
+	case OL_REPORT_CSV:
+		ret = rp_csv(&r);
+		break;
+	case OL_REPORT_HTML:
+		ret = rp_html(&r);
+		break;
+	default:
+		__fsetlocking(out, lock);
+		*err = strdup("unknown report format");
+		return -1;
+	}
+	__fsetlocking(out, lock);
+	if (ret == 0 && (fflush(out) || ferror(out))) {
+		if (asprintf(err, "write error: %s", strerror(errno)) < 0)
+			*err = NULL;
+		return -1;
+	}
+	return ret;
+}
+
+/* --- oomlens report ------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: oomlens report DB [--format text|markdown|json|csv|html]\n"
+		"                      [--episode N] [--victim PID] [-o FILE]\n"
+		"\n"
+		"  -f, --format FMT   output format (default: text, for mails)\n"
+		"  -e, --episode N    only episode N (numbered as in the report)\n"
+		"  -p, --victim PID   only the victim(s) with this pid or tgid\n"
+		"  -o, --output FILE  write FILE atomically instead of stdout\n");
+}
+
+static int parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Open a temporary file next to @path; *@tmp gets its name. */
+static FILE *open_tmp(const char *path, char **tmp)
+{
+	mode_t mask;
+	FILE *f;
+	int fd;
+
+	if (asprintf(tmp, "%s.tmpXXXXXX", path) < 0) {
+		*tmp = NULL;
+		return NULL;
+	}
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	/* mkstemp makes 0600; a report is an ordinary file */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format",  required_argument, NULL, 'f' },
+		{ "episode", required_argument, NULL, 'e' },
+		{ "victim",  required_argument, NULL, 'p' },
+		{ "output",  required_argument, NULL, 'o' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ol_report_opts o = { 0 };
+	struct ol_analysis *a = NULL;
+	const char *db, *output = NULL, *nc;
+	char *err = NULL, *tmp = NULL;
+	FILE *out = stdout;
+	int c, fmt = OL_REPORT_TEXT, ret = 1;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:e:p:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = ol_report_format_parse(optarg);
+			if (fmt < 0) {
+				fprintf(stderr, "oomlens: '%s' is not a report format\n",
+					optarg);
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'e':
+		case 'p':
+			if (parse_int(optarg, c == 'e' ? &o.episode : &o.victim_pid)) {
+				fprintf(stderr, "oomlens: '%s' is not a positive number\n",
+					optarg);
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt)
+				fprintf(stderr, "oomlens: bad or incomplete option '-%c'\n",
+					optopt);
+			else
+				fprintf(stderr, "oomlens: unknown option '%s'\n",
+					argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "oomlens: report needs exactly one database\n");
+		usage(stderr);
+		return 2;
+	}
+	db = argv[optind];
+
+	a = ol_analysis_load(db, &err);
+	if (!a) {
+		/* the loader's message normally names the file already */
+		if (err && strstr(err, db))
+			fprintf(stderr, "oomlens: %s\n", err);
+		else
+			fprintf(stderr, "oomlens: '%s': %s\n", db,
+				err ? err : "cannot load the analysis");
+		goto out;
+	}
+	nc = getenv("NO_COLOR");
+	o.color = !output && fmt == OL_REPORT_TEXT && isatty(STDOUT_FILENO) &&
+		!(nc && *nc);
+	if (output) {
+		out = open_tmp(output, &tmp);
+		if (!out) {
+			fprintf(stderr, "oomlens: '%s': cannot create: %s\n", output,
+				strerror(errno));
+			goto out;
+		}
+	}
+	if (ol_report_render(a, fmt, &o, out, &err)) {
+		fprintf(stderr, "oomlens: '%s': %s\n", output && !strstr(err ? err :
+			"", "no ") ? output : db, err ? err : "out of memory");
+		goto out;
+	}
+	if (output) {
+		c = fsync(fileno(out));
+		if (fclose(out) || c) {
+			out = NULL;
+			fprintf(stderr, "oomlens: '%s': write error: %s\n", output,
+				strerror(errno));
+			goto out;
+		}
+		out = NULL;
+		if (rename(tmp, output)) {
+			fprintf(stderr, "oomlens: '%s': cannot rename into place: %s\n",
+				output, strerror(errno));
+			goto out;
+		}
+		free(tmp);
+		tmp = NULL;
+	}
+	ret = 0;
+out:
+	if (out && out != stdout)
+		fclose(out);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(err);
+	if (a)
+		ol_analysis_free(a);
+	return ret;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * reports/ — renders a loaded analysis (analyze/analyze.h) as plain text
+ * for LKML mails, markdown, JSON, CSV or a self-contained HTML page.
+ * Renderers only read the analysis; they never touch the database.
+ *
+ * Every string that came from the kernel (comm, cgroup paths, evidence
+ * text that quotes them) is treated as untrusted and escaped for the
+ * output format (HTML, JSON, CSV) or shown with control and non-ASCII
+ * bytes as \xNN (text, markdown).
+ */
+#ifndef OOMLENS_REPORT_H
+#define OOMLENS_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct ol_analysis;
+
+/* id, name on the command line */
+#define OL_REPORT_FORMATS(_)		\
+	_(TEXT,		"text")		\
+	_(MARKDOWN,	"markdown")	\
+	_(JSON,		"json")		\
+	_(CSV,		"csv")		\
+	_(HTML,		"html")
+
+enum ol_report_format {
+#define _(id, str) OL_REPORT_##id,
+	OL_REPORT_FORMATS(_)
+#undef _
+	OL_REPORT_NR
+};
+
+/* The JSON document's "schema_version" (README.md, "JSON report"). */
+#define OL_REPORT_JSON_SCHEMA	1
+
+struct ol_report_opts {
+	int	episode;	/* only this episode (1-based, as printed); 0: all */
+	int	victim_pid;	/* only victims with this pid or tgid; 0: all */
+	bool	color;		/* ANSI colour in text output (terminals only) */
+};
+
+/* Name of @f ("text", ...), or NULL when out of range. */
+const char *ol_report_format_name(enum ol_report_format f);
+
+/* Parse a format name; returns the format or -1. */
+int ol_report_format_parse(const char *name);
+
+/*
+ * Render @a in format @f to @out.  @o may be NULL (everything, no colour).
+ * Returns 0, or -1 with *@err set (free() it) when writing failed or the
+ * selection in @o matches nothing.  Writes nothing to stderr.
+ */
+int ol_report_render(const struct ol_analysis *a, enum ol_report_format f,
+		     const struct ol_report_opts *o, FILE *out, char **err);
+
+/* Subcommand front end: `oomlens report DB [options]`. */
+int cmd_report(int argc, char **argv);
+
+#endif /* OOMLENS_REPORT_H */
