@@ -14,6 +14,7 @@
 #include "reports/report.h"
 
 static int cmd_import(int argc, char **argv);
+static int cmd_record(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
@@ -25,6 +26,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "record",  cmd_record,  "record [-o DB] [--watch] [-- CMD...]",
+	  "record OOM events live (tracefs) into a database and analyze it" },
 	{ "import",  cmd_import,  "import FILE... [-o DB]",
 	  "read trace.dat files into a database and analyze it" },
 	{ "analyze", cmd_analyze, "analyze DB",
@@ -54,6 +57,29 @@ static int cmd_import(int argc, char **argv)
 		ret = 1;
 	} else {
 		fprintf(stderr, "oomlens: imported into '%s'; see 'oomlens report %s'\n", db, db);
+	}
+	free(err);
+	free(db);
+	return ret;
+}
+
+/*
+ * record = collect/ records live into the database, then analyze/, as
+ * for import.  The exit code is the recorded command's when there was one.
+ */
+static int cmd_record(int argc, char **argv)
+{
+	char *db = NULL, *err = NULL;
+	int ret = ol_record_main(argc, argv, &db);
+
+	if (!db)
+		return ret;
+	if (ol_analyze_db(db, &err)) {
+		fprintf(stderr, "oomlens: %s\n", err);
+		if (!ret)
+			ret = 1;
+	} else {
+		fprintf(stderr, "oomlens: recorded into '%s'; see 'oomlens report %s'\n", db, db);
 	}
 	free(err);
 	free(db);

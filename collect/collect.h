@@ -148,4 +148,69 @@ bool ol_event_wanted(const char *system, const char *event);
  */
 int ol_import_main(int argc, char **argv, char **db_out);
 
+/*
+ * The live recorder (collect/record.c: the tracefs instance;
+ * record-sink.c: records -> store, --watch episodes; cmd-record.c).
+ */
+struct ol_live;
+struct ol_sink;
+struct tep_handle;
+struct tep_event;
+struct tep_record;
+
+struct ol_live_opts {
+	int		rss;		/* -1 not recorded, 0 "curr == 0", 1 all */
+	int		lock_events;	/* 0 none, 1 write locks + failed trylocks, 2 all */
+	unsigned	buffer_kb;	/* per CPU */
+};
+
+/*
+ * Remove instances "oomlens-<pid>" whose owner is dead (left by a
+ * recorder killed with SIGKILL).  Returns how many; *@names lists them
+ * (free() it).
+ */
+int ol_live_remove_stale(char **names);
+/* Create the instance, enable the events, start tracing.  NULL + *@err. */
+struct ol_live *ol_live_start(const struct ol_live_opts *o, char **err);
+struct tep_handle *ol_live_tep(struct ol_live *lv);
+const char *ol_live_missing(struct ol_live *lv);
+int ol_live_cpus(struct ol_live *lv);
+void ol_live_pause(struct ol_live *lv);
+/* Drain what the per-CPU buffers hold now, oldest first. */
+int ol_live_read(struct ol_live *lv,
+		 int (*cb)(struct tep_event *, struct tep_record *, int, void *), void *ctx);
+int ol_live_store_meta(struct ol_live *lv, struct ol_store *st);
+long long ol_live_store_stats(struct ol_live *lv, struct ol_store *st, const long long *missed);
+/* Turn tracing off and remove the instance.  NULL is fine. */
+void ol_live_stop(struct ol_live *lv);
+int ol_live_scan_proc(struct ol_store *st, void (*seen)(void *, int, int, const char *),
+		      void *ctx);
+
+struct ol_sink_stats {
+	long long	seen, stored, kills, lost, episodes, ring;
+};
+
+/* @db: the database file (free-space and size checks). */
+struct ol_sink *ol_sink_new(struct ol_store *st, struct ol_live *lv, const char *source,
+			    const char *db, bool watch, long long max_db_bytes);
+void ol_sink_free(struct ol_sink *s);
+/* --watch: keep @before_s seconds before an episode, @after_s after it. */
+void ol_sink_set_window(struct ol_sink *s, double before_s, double after_s);
+/* Plain mode: open the one source and store the start facts. */
+int ol_sink_begin(struct ol_sink *s);
+/* Read what the buffers hold into the store.  0 or -1 (store error). */
+int ol_sink_poll(struct ol_sink *s);
+/* Once a second: --watch episode ends and commits, disk checks.  1: stop. */
+int ol_sink_tick(struct ol_sink *s);
+/* Final drain is the caller's; stores the loss counters, commits.  0/-1. */
+int ol_sink_finish(struct ol_sink *s, bool ok);
+void ol_sink_get_stats(struct ol_sink *s, struct ol_sink_stats *out);
+const char *ol_sink_errmsg(struct ol_sink *s);
+
+/*
+ * Front end of `oomlens record`; like ol_import_main(), *@db_out is the
+ * database on success (free() it).  The exit code is the command's.
+ */
+int ol_record_main(int argc, char **argv, char **db_out);
+
 #endif /* OOMLENS_COLLECT_H */
