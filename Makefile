@@ -52,6 +52,8 @@ LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c))
 LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
 SAMPLE_SRC := $(sort $(wildcard samples/*.c))
 SAMPLE_BIN := $(SAMPLE_SRC:samples/%.c=$(O)/samples/%)
 PROG	:= oomlens
@@ -73,6 +75,11 @@ $(O)/%.o: %.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
+$(O)/bench/%: tests/bench/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
@@ -111,7 +118,7 @@ check: deps
 	@sh tests/run.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench.sh
 
 install: all

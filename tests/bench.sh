@@ -3,6 +3,12 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 rc=0
+for b in build/bench/bench-*; do
+	case "$b" in *.d|*.o) continue;; esac
+	echo "== $(basename "$b")"
+	"$b" || { echo "$(basename "$b"): failed (exit $?)"; rc=1; }
+	echo
+done
 for b in tests/bench/bench-*.sh; do
 	echo "== $(basename "$b" .sh)"
 	sh "$b" || { echo "$(basename "$b"): failed or skipped (exit $?)"; rc=1; }

@@ -5,7 +5,8 @@
 cd "$(dirname "$0")/.." || exit 1
 export TZ=UTC LANG=C LC_ALL=C TERM=xterm-256color NO_COLOR=1
 export OOMLENS="${OOMLENS:-$PWD/oomlens}" TOP="$PWD"
-out=tests/out; rm -rf "$out"; mkdir -p "$out"
+# each test clears its own $T_OUT; the folder is shared by concurrent runs
+out=${TEST_OUT:-tests/out}; mkdir -p "$out"
 pass=0 fail=0 skip=0 failed=""
 only="${1:-}"
 for t in build/tests/* tests/t-*.sh; do
