@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	{ "record",  cmd_record,  "record [-o DB] [--watch] [-- CMD...]",
 	  "record OOM events live (tracefs) into a database and analyze it" },
 	{ "import",  cmd_import,  "import FILE... [-o DB]",
-	  "read trace.dat files into a database and analyze it" },
+	  "read trace.dat, ftrace text and kernel logs into a database and analyze it" },
 	{ "analyze", cmd_analyze, "analyze DB",
 	  "(re)build victims, timelines and verdicts in DB" },
 	{ "report",  cmd_report,  "report DB [--format F] [-o FILE]",

@@ -11,7 +11,9 @@
 static void import_usage(FILE *f)
 {
 	fprintf(f, "usage: oomlens import FILE... [-o DB] [-q]\n"
-		   "  FILE   trace.dat (trace-cmd record/extract)\n"
+		   "  FILE   trace.dat (trace-cmd record/extract), ftrace text (tracefs `trace`,\n"
+		   "         `trace-cmd report`), kernel log (dmesg [-T], journalctl -k\n"
+		   "         [-o short-monotonic|short-iso], syslog kern.log); kind by content\n"
 		   "  -o DB  database to create or add to (default: first FILE with .db)\n"
 		   "  -q     no progress on stderr\n");
 }
@@ -41,7 +43,8 @@ int ol_import_main(int argc, char **argv, char **db_out)
 	struct ol_store *st = NULL;
 	char *db = NULL, *err = NULL;
 	bool quiet = false;
-	int c, i, ret = 1;
+	enum ol_file_kind *kinds = NULL;
+	int c, i, pass, ret = 1;
 
 	*db_out = NULL;
 	optind = 1;
@@ -72,15 +75,32 @@ int ol_import_main(int argc, char **argv, char **db_out)
 	if (!db)
 		db = default_db(argv[optind]);
 	/* Check every input before touching the database. */
+	kinds = calloc((size_t)argc, sizeof(*kinds));
+	if (!kinds) {
+		fprintf(stderr, "oomlens: out of memory\n");
+		goto out;
+	}
 	for (i = optind; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {
 			fprintf(stderr, "oomlens: '%s': cannot read: %m\n", argv[i]);
 			goto out;
 		}
-		if (!ol_probe_tracedat(argv[i])) {
-			fprintf(stderr, "oomlens: '%s': not a trace.dat file "
-				"(no trace-cmd magic); kernel logs and ftrace text are not supported yet\n",
-				argv[i]);
+		kinds[i] = ol_detect_file(argv[i]);
+		switch (kinds[i]) {
+		case OL_FILE_TRACEDAT:
+		case OL_FILE_FTRACE_TEXT:
+		case OL_FILE_KMSG:
+			break;
+		case OL_FILE_EMPTY:
+			fprintf(stderr, "oomlens: '%s': empty file, nothing to import\n", argv[i]);
+			goto out;
+		case OL_FILE_BINARY:
+			fprintf(stderr, "oomlens: '%s': binary data, but not a trace.dat file "
+				"(no trace-cmd magic)\n", argv[i]);
+			goto out;
+		default:
+			fprintf(stderr, "oomlens: '%s': not a trace.dat, ftrace text or kernel log "
+				"(no line with a known timestamp format)\n", argv[i]);
 			goto out;
 		}
 	}
@@ -93,10 +113,30 @@ int ol_import_main(int argc, char **argv, char **db_out)
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
 		goto out;
 	}
-	for (i = optind; i < argc; i++) {
-		if (ol_import_tracedat(st, argv[i], !quiet && isatty(2), &err)) {
-			fprintf(stderr, "oomlens: %s\n", err);
-			goto out;	/* closing the store rolls back every file */
+	/*
+	 * Traces first, kernel logs last: a log is aligned with and
+	 * deduplicated against the console lines of the traces.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = optind; i < argc; i++) {
+			char *note = NULL;
+			int r;
+
+			if ((kinds[i] == OL_FILE_KMSG) != (pass == 1))
+				continue;
+			if (kinds[i] == OL_FILE_TRACEDAT)
+				r = ol_import_tracedat(st, argv[i], !quiet && isatty(2), &err);
+			else if (kinds[i] == OL_FILE_FTRACE_TEXT)
+				r = ol_import_ftrace_text(st, argv[i], &err);
+			else
+				r = ol_import_kmsg(st, argv[i], &note, &err);
+			if (r) {
+				fprintf(stderr, "oomlens: %s\n", err);
+				goto out;	/* closing the store rolls back every file */
+			}
+			if (note)
+				fprintf(stderr, "oomlens: %s\n", note);
+			free(note);
 		}
 	}
 	if (ol_store_commit(st, true)) {
@@ -107,6 +147,7 @@ int ol_import_main(int argc, char **argv, char **db_out)
 	*db_out = db;
 	db = NULL;
 out:
+	free(kinds);
 	ol_store_close(st);
 	free(err);
 	free(db);

@@ -213,4 +213,98 @@ const char *ol_sink_errmsg(struct ol_sink *s);
  */
 int ol_record_main(int argc, char **argv, char **db_out);
 
+
+/*
+ * Kernel log text (collect/kmsg-parse.c): one OOM-related kernel log line
+ * (without its timestamp) -> its facts.  Stateless; every string is
+ * copied (truncated) into the struct.  Numbers not in the line are -1.
+ */
+enum ol_kmsg_kind {
+	OL_KMSG_NONE = 0,	/* not an OOM line */
+	OL_KMSG_INVOKED,	/* "X invoked oom-killer: gfp_mask=..." */
+	OL_KMSG_CONSTRAINT,	/* "oom-kill:constraint=..." */
+	OL_KMSG_CHOSEN,		/* <=5.0 "P: Kill process N (c) score S or sacrifice child" */
+	OL_KMSG_KILLED,		/* "[P: ]Killed process N (c) total-vm:..." */
+	OL_KMSG_REAPED,		/* "oom_reaper: reaped process N (c), now ..." */
+	OL_KMSG_UNABLE,		/* "oom_reaper: unable to reap pid:N (c)" */
+	OL_KMSG_EXITING,	/* "P: OOM victim N (c) is already exiting..." */
+	OL_KMSG_PINNED,		/* "oom killer N (c) has mm pinned by N2 (c2)" */
+	OL_KMSG_USAGE,		/* "memory: usage ..kB, limit ..kB, failcnt .." */
+	OL_KMSG_TASK_IN,	/* <=4.19 "Task in CG killed as a result of limit of CG2" */
+	OL_KMSG_TASKS_STATE,	/* "Tasks state (memory values in pages):" */
+	OL_KMSG_TASK_HEADER,	/* "[ pid ]   uid  tgid total_vm ..." */
+	OL_KMSG_TASK_ROW,	/* "[ 3628]     0  3628 ..." */
+};
+
+struct ol_kmsg_fact {
+	enum ol_kmsg_kind kind;
+	int		pid, pid2;	/* victim / task; PINNED: the pinner */
+	char		comm[64], comm2[64];
+	char		prefix[64];	/* "Memory cgroup out of memory", "" */
+	long long	total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb;
+	long long	pgtables_kb, uid, oom_score_adj, score;
+	/* INVOKED */
+	long long	gfp_mask, order;
+	char		gfp_flags[128], nodemask[64];
+	/* CONSTRAINT (paths empty when absent) */
+	char		constraint[32], cpuset[256], mems_allowed[64];
+	char		oom_memcg[256], task_memcg[256];
+	bool		global_oom;
+	/* USAGE: "memory", "memory+swap", "swap", "kmem" */
+	char		counter[16];
+	long long	usage_kb, limit_kb, failcnt;
+	/* TASK_IN */
+	char		memcg[256], limit_memcg[256];
+	/* TASK_HEADER: 414 (nr_ptes nr_pmds), 415 (pgtables_bytes), 608 (rss_anon...) */
+	int		table_era;
+	/* TASK_ROW (pages; pgtables in bytes, nr_ptes/nr_pmds on <= 4.14) */
+	long long	tgid, total_vm, rss, rss_anon, rss_file, rss_shmem, pgtables_bytes;
+	long long	nr_ptes, nr_pmds, swapents;
+};
+
+/*
+ * Parse @msg.  Returns its kind (OL_KMSG_NONE when it is not one of the
+ * lines above), or -1 when it looks like an OOM line (mentions
+ * oom-killer, "Killed process", oom_reaper, ...) but does not parse.
+ */
+int ol_kmsg_parse_line(const char *msg, struct ol_kmsg_fact *out);
+
+/* What a file holds, from its first bytes (collect/detect.c). */
+enum ol_file_kind {
+	OL_FILE_UNKNOWN = 0, OL_FILE_EMPTY, OL_FILE_BINARY,
+	OL_FILE_TRACEDAT, OL_FILE_FTRACE_TEXT, OL_FILE_KMSG,
+};
+enum ol_file_kind ol_detect_file(const char *path);
+const char *ol_file_kind_name(enum ol_file_kind k);
+
+/*
+ * Import ftrace text (tracefs `trace`, `trace-cmd report`) as one source
+ * of kind "ftrace-text".  0, or -1 with *@err (free() it).
+ */
+int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err);
+
+/*
+ * Import a kernel log (dmesg, dmesg -T, journalctl -k in the short,
+ * short-monotonic and short-iso formats, syslog kern.log) as one source of
+ * kind "kmsg": OOM report lines become printk:console events.  Aligns with
+ * and deduplicates against the printk:console events of trace sources
+ * already in the store.  *@note gets a one-line summary for stderr (offset
+ * found, lines not understood; free() it, may be NULL).
+ */
+int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **err);
+
+
+/*
+ * Clock alignment of a kernel log with the trace sources already in @st
+ * (collect/kmsg-merge.c): @n log lines (@ts on the log's clock, @msg
+ * without newline).  *@offset = trace clock - log clock (0 and *@matches
+ * 0 when no line pairs up); @dup[i] = the trace already holds line i.
+ */
+int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg, size_t n,
+		  bool *dup, int64_t *offset, int *matches);
+
+/* Content probes on the first bytes of a text file (detect.c). */
+bool ol_kmsg_probe_text(const char *buf, size_t len);
+bool ol_ftrace_probe_text(const char *buf, size_t len);
+
 #endif /* OOMLENS_COLLECT_H */
