@@ -101,6 +101,8 @@ int ol_store_add_task(struct ol_store *st, int pid, int tgid, const char *comm,
 
 /* meta (key, value); replaces an earlier value for @key. */
 int ol_store_set_meta(struct ol_store *st, const char *key, const char *value);
+/* Same, but an earlier value (e.g. a trace's own uname) wins. */
+int ol_store_set_meta_default(struct ol_store *st, const char *key, const char *value);
 
 /* The format text of one event as the source describes it. */
 int ol_store_add_format(struct ol_store *st, const char *system,

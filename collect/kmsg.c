@@ -382,6 +382,37 @@ static char *errf(const char *path, const char *what)
 	return ol_strdupf("'%s': %s", path, what);
 }
 
+/*
+ * The OOM report's dump_stack() header names the kernel:
+ * "CPU: 0 UID: 0 PID: 4640 Comm: x Not tainted 6.18.44 #1 PREEMPT(none)"
+ * or "... Tainted: G        W  O  6.1.0-13-amd64 #1 Debian ...".  A
+ * trace's own uname, when the database has one, is kept.
+ */
+static int kernel_release(struct ol_store *st, const char *msg)
+{
+	const char *p = strstr(msg, " Not tainted ");
+	char rel[128];
+
+	if (p) {
+		p += strlen(" Not tainted ");
+	} else if ((p = strstr(msg, " Tainted: "))) {
+		/* taint flags are single letters separated by spaces */
+		p += strlen(" Tainted: ");
+		for (;;) {
+			while (*p == ' ')
+				p++;
+			if (!*p || (p[1] != ' ' && p[1] != '\0'))
+				break;
+			p++;	/* a one-letter taint flag */
+		}
+	} else {
+		return 0;
+	}
+	if (strncmp(msg, "CPU: ", 5) || sscanf(p, "%127s", rel) != 1 || !strchr(rel, '.'))
+		return 0;
+	return ol_store_set_meta_default(st, "kernel_release", rel);
+}
+
 /* Store the lines as console events; the facts they hold about tasks too. */
 static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, int64_t offset,
 		       long long *kept, long long *not_understood, long long *kills)
@@ -398,6 +429,8 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 
 		if (kind < 0)
 			(*not_understood)++;
+		if (kernel_release(st, r->v[i].msg))
+			goto out;
 		*kills += kind == OL_KMSG_KILLED;
 		if (dup[i])
 			continue;

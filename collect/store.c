@@ -18,7 +18,7 @@
 
 #include "collect/collect-local.h"
 
-enum { ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_FORMAT, ST_GAP, ST_NR };
+enum { ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP, ST_NR };
 
 static const char *const stmt_sql[ST_NR] = {
 	[ST_EVENT] = "INSERT INTO events(source_id, ts_ns, cpu, pid, comm, name, target, fields)"
@@ -35,6 +35,7 @@ static const char *const stmt_sql[ST_NR] = {
 			    " UNION SELECT target, target, NULL, 'assumed' FROM events"
 			    " WHERE source_id = ?1 AND target > 0",
 	[ST_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+	[ST_META_DEFAULT] = "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
 	[ST_FORMAT] = "INSERT OR REPLACE INTO formats(source_id, system, event, id, format)"
 		      " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_GAP] = "INSERT INTO gaps(source_id, cpu, prev_ns, ts_ns, lost) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -422,6 +423,15 @@ int ol_store_add_task(struct ol_store *st, int pid, int tgid, const char *comm,
 int ol_store_set_meta(struct ol_store *st, const char *key, const char *value)
 {
 	sqlite3_stmt *s = st->st[ST_META];
+
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value ? value : "", -1, SQLITE_STATIC);
+	return step(st, s);
+}
+
+int ol_store_set_meta_default(struct ol_store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = st->st[ST_META_DEFAULT];
 
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value ? value : "", -1, SQLITE_STATIC);
