@@ -12,6 +12,7 @@
 #include "collect/collect.h"
 #include "analyze/analyze.h"
 #include "reports/report.h"
+#include "tui/tui.h"
 
 static int cmd_import(int argc, char **argv);
 static int cmd_record(int argc, char **argv);
@@ -34,6 +35,7 @@ static const struct command commands[] = {
 	  "(re)build victims, timelines and verdicts in DB" },
 	{ "report",  cmd_report,  "report DB [--format F] [-o FILE]",
 	  "write a report: text (LKML), markdown, json, csv or html" },
+	{ "tui",     cmd_tui,     "tui DB", "browse victims, timelines and verdicts in a terminal" },
 	{ "version", cmd_version, "version", "print the version" },
 	{ "help",    cmd_help,    "help", "list the commands" },
 };

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rows of the victims view, without a terminal (unit tested): victims
+ * grouped by episode, sorted inside each episode by a column, filtered by
+ * verdict or domain, and the search match.  Sorting inside an episode
+ * keeps the grouping meaningful: an episode is one OOM domain's burst of
+ * kills, and sorting across episodes would mix unrelated domains.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui-local.h"
+
+static const char *const sort_names[] = {
+#define _(id, name) name,
+	TUI_SORT_COLUMNS(_)
+#undef _
+};
+
+const char *tui_sort_name(enum tui_sort s)
+{
+	return s < TUI_SORT_NR ? sort_names[s] : "?";
+}
+
+struct sort_ctx {
+	const struct ol_analysis *a;
+	enum tui_sort	sort;
+	bool		reverse;
+};
+
+static int cmp_i64(int64_t x, int64_t y, bool reverse)
+{
+	/* unknown sorts last whichever the direction */
+	if (x == OL_NONE || y == OL_NONE)
+		return (x == OL_NONE) - (y == OL_NONE);
+	if (x == y)
+		return 0;
+	return ((x < y) ? -1 : 1) * (reverse ? -1 : 1);
+}
+
+static int cmp_str(const char *x, const char *y, bool reverse)
+{
+	int c = strcmp(x ? x : "", y ? y : "");
+
+	return reverse ? -c : c;
+}
+
+static int cmp_victims(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	const struct ol_victim *x = &c->a->victims[*(const int *)pa];
+	const struct ol_victim *y = &c->a->victims[*(const int *)pb];
+	bool r = c->reverse;
+	int d = 0;
+
+	switch (c->sort) {
+	case TUI_SORT_TIME:	d = cmp_i64(x->kill_ns, y->kill_ns, r); break;
+	case TUI_SORT_PID:	d = cmp_i64(x->pid, y->pid, r); break;
+	case TUI_SORT_COMM:	d = cmp_str(x->comm, y->comm, r); break;
+	case TUI_SORT_DOMAIN:	d = cmp_str(x->domain, y->domain, r); break;
+	case TUI_SORT_RSS:	d = cmp_i64(x->rss_kb, y->rss_kb, r); break;
+	case TUI_SORT_SKIP:
+		d = cmp_i64(ol_since_kill(x, x->skip_ns), ol_since_kill(y, y->skip_ns), r);
+		break;
+	case TUI_SORT_TTF:
+		d = cmp_i64(ol_since_kill(x, x->freed_ns), ol_since_kill(y, y->freed_ns), r);
+		break;
+	case TUI_SORT_FREED:
+		d = cmp_str(ol_freed_by_name(x->freed_by), ol_freed_by_name(y->freed_by), r);
+		break;
+	case TUI_SORT_VERDICT:
+		d = cmp_str(ol_verdict_name(x->verdict), ol_verdict_name(y->verdict), r);
+		break;
+	case TUI_SORT_NR:
+		break;
+	}
+	if (!d)
+		d = cmp_i64(x->kill_ns, y->kill_ns, false);
+	if (!d)
+		d = x->index - y->index;
+	return d;
+}
+
+static bool filter_match(const struct vfilter *f, const struct ol_victim *v)
+{
+	if (!f || f->kind == 0)
+		return true;
+	if (f->kind == 1)
+		return v->verdict == f->verdict;
+	return v->domain && f->domain && !strcmp(v->domain, f->domain);
+}
+
+struct vrow *tui_victim_rows(const struct ol_analysis *a, enum tui_sort sort,
+			     bool reverse, const struct vfilter *f, size_t *n)
+{
+	struct sort_ctx ctx = { a, sort, reverse };
+	struct vrow *rows = NULL;
+	int *idx = NULL;
+	size_t e, i, nr = 0;
+
+	*n = 0;
+	rows = malloc((a->nvictims + a->nepisodes + 1) * sizeof(*rows));
+	idx = malloc((a->nvictims + 1) * sizeof(*idx));
+	if (!rows || !idx)
+		goto fail;
+	/* no episodes (an analysis that has none): one group, no header */
+	for (e = 0; e < a->nepisodes || (e == 0 && !a->nepisodes); e++) {
+		size_t first = a->nepisodes ? a->episodes[e].first : 0;
+		size_t count = a->nepisodes ? a->episodes[e].count : a->nvictims;
+		size_t k = 0;
+
+		for (i = first; i < first + count && i < a->nvictims; i++)
+			if (filter_match(f, &a->victims[i]))
+				idx[k++] = (int)i;
+		if (!k)
+			continue;
+		qsort_r(idx, k, sizeof(*idx), cmp_victims, &ctx);
+		if (a->nepisodes) {
+			rows[nr].episode = (int)e;
+			rows[nr++].victim = -1;
+		}
+		for (i = 0; i < k; i++) {
+			rows[nr].episode = a->nepisodes ? (int)e : -1;
+			rows[nr++].victim = idx[i];
+		}
+	}
+	free(idx);
+	*n = nr;
+	return rows;
+fail:
+	free(rows);
+	free(idx);
+	return NULL;
+}
+
+bool tui_victim_matches(const struct ol_victim *v, const char *text)
+{
+	char *end;
+	long pid = strtol(text, &end, 10);
+
+	if (*text && !*end)
+		return pid == v->pid || pid == v->tgid;
+	return v->comm && strstr(v->comm, text);
+}
