@@ -26,7 +26,13 @@ const char *ol_file_kind_name(enum ol_file_kind k)
 	}
 }
 
-/* NUL bytes or many control bytes: not text (UTF-8 comms are fine). */
+/*
+ * NUL bytes, or control bytes in a good part of it: not text.  A log is
+ * still text with a line of garbage in it (a corrupted disk block, a
+ * serial console's noise): random bytes are 12% control bytes, so a few
+ * KB of them in a small log must not turn the whole file into "binary";
+ * the kernel-log and ftrace probes then decide.
+ */
 static bool binary(const unsigned char *b, size_t n)
 {
 	size_t i, ctl = 0;
@@ -37,7 +43,7 @@ static bool binary(const unsigned char *b, size_t n)
 		if (b[i] < 0x20 && b[i] != '\n' && b[i] != '\r' && b[i] != '\t')
 			ctl++;
 	}
-	return ctl * 20 > n;
+	return ctl * 10 > n * 3;
 }
 
 enum ol_file_kind ol_detect_file(const char *path)
