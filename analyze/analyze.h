@@ -189,6 +189,14 @@ struct ol_analysis {
 	struct ol_victim	*victims;	/* sorted by kill_ns */
 	size_t			nvictims;
 	struct ol_summary	summary;
+
+	/*
+	 * ol_analysis_load() keeps every victim's points, their details and
+	 * curves in a few shared blocks (one allocation each instead of
+	 * hundreds of thousands); NULL in an analysis built by hand, whose
+	 * arrays and strings ol_analysis_free() frees one by one.
+	 */
+	void			*blocks;
 };
 
 /*

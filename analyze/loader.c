@@ -134,7 +134,7 @@ static int load_victims(sqlite3 *db, struct ol_analysis *a)
 		" skip_hi_ns, skip_by, skip_confidence, freed_ns, last_freed_ns, freed_by,"
 		" freed_confidence, exit_ns, process_free_ns, verdict, verdict_confidence,"
 		" lost_in_window FROM victims ORDER BY id");
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	if (!s)
 		return -1;
@@ -145,7 +145,7 @@ static int load_victims(sqlite3 *db, struct ol_analysis *a)
 
 		if ((size_t)sqlite3_column_int64(s, 0) != n)
 			break;		/* ids are 0..n-1 by construction */
-		v = realloc(a->victims, (n + 1) * sizeof(*v));
+		v = ol_grow(a->victims, &cap, n + 1, sizeof(*v));
 		if (!v)
 			break;
 		a->victims = v;
@@ -197,6 +197,99 @@ static int load_victims(sqlite3 *db, struct ol_analysis *a)
 	return 0;
 }
 
+/* The shared blocks behind every victim's points and curve. */
+struct blocks {
+	struct ol_point		*points;
+	struct ol_rss_sample	*curve;
+	char			*text;		/* the points' details, NUL-separated */
+};
+
+/*
+ * Count first, then fill one block per kind: a 10,000-victim analysis
+ * has ~100k points and ~300k curve samples, and growing an array per
+ * victim (plus a strdup per detail) was most of the load time.
+ */
+static int load_points(sqlite3 *db, struct ol_analysis *a)
+{
+	struct blocks *b = calloc(1, sizeof(*b));
+	size_t npoints = 0, ncurve = 0, ntext = 0, pi = 0, ci = 0, ti = 0;
+	sqlite3_stmt *s = NULL;
+	int ret = -1;
+
+	if (!b)
+		return -1;
+	a->blocks = b;
+	s = prep(db, "SELECT (SELECT count(*) FROM timeline),"
+		 " (SELECT coalesce(sum(length(CAST(detail AS BLOB)) + 1), 0) FROM timeline),"
+		 " (SELECT count(*) FROM rss_curve)");
+	if (!s || sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	npoints = (size_t)sqlite3_column_int64(s, 0);
+	ntext = (size_t)sqlite3_column_int64(s, 1);
+	ncurve = (size_t)sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	b->points = calloc(npoints + 1, sizeof(*b->points));
+	b->curve = calloc(ncurve + 1, sizeof(*b->curve));
+	b->text = malloc(ntext + 1);
+	if (!b->points || !b->curve || !b->text)
+		return -1;
+
+	/* rows come grouped by victim: each victim's slice is contiguous */
+	s = prep(db, "SELECT victim, ts_ns, what, detail, event_id FROM timeline ORDER BY victim, seq");
+	while (s && sqlite3_step(s) == SQLITE_ROW && pi < npoints) {
+		size_t vi = (size_t)sqlite3_column_int64(s, 0);
+		const char *d = (const char *)sqlite3_column_text(s, 3);
+		size_t dl = d ? strlen(d) + 1 : 0;
+		struct ol_victim *v;
+		struct ol_point *p;
+		int64_t id;
+
+		if (vi >= a->nvictims)
+			continue;
+		v = &a->victims[vi];
+		if (!v->points)
+			v->points = &b->points[pi];
+		else if (v->points + v->npoints != &b->points[pi])
+			continue;	/* out of order: not possible with ORDER BY */
+		p = &b->points[pi++];
+		v->npoints++;
+		p->ts_ns = col64(s, 1);
+		p->what = what_of(s, 2);
+		if (d && ti + dl <= ntext) {
+			memcpy(b->text + ti, d, dl);
+			p->detail = b->text + ti;
+			ti += dl;
+		} else {
+			p->detail = (char *)"";
+		}
+		id = col64(s, 4);
+		p->event_id = id != OL_NONE ? id : -1;
+	}
+	sqlite3_finalize(s);
+
+	s = prep(db, "SELECT victim, ts_ns, held_kb FROM rss_curve ORDER BY victim, ts_ns");
+	while (s && sqlite3_step(s) == SQLITE_ROW && ci < ncurve) {
+		size_t vi = (size_t)sqlite3_column_int64(s, 0);
+		struct ol_victim *v;
+
+		if (vi >= a->nvictims)
+			continue;
+		v = &a->victims[vi];
+		if (!v->curve)
+			v->curve = &b->curve[ci];
+		else if (v->curve + v->ncurve != &b->curve[ci])
+			continue;
+		b->curve[ci].ts_ns = col64(s, 1);
+		b->curve[ci].held_kb = col64(s, 2);
+		ci++;
+		v->ncurve++;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
 static int load_details(sqlite3 *db, struct ol_analysis *a)
 {
 	sqlite3_stmt *s;
@@ -245,61 +338,8 @@ static int load_details(sqlite3 *db, struct ol_analysis *a)
 	}
 	sqlite3_finalize(s);
 
-	s = prep(db, "SELECT victim, ts_ns, what, detail, event_id FROM timeline ORDER BY victim, seq");
-	{
-		size_t cap = 0, last = (size_t)-1;
-
-		while (s && sqlite3_step(s) == SQLITE_ROW) {
-			size_t vi = (size_t)sqlite3_column_int64(s, 0);
-			struct ol_victim *v;
-			struct ol_point *p;
-			int64_t id;
-
-			if (vi >= a->nvictims)
-				continue;
-			if (vi != last)
-				cap = 0;
-			last = vi;
-			v = &a->victims[vi];
-			p = ol_grow(v->points, &cap, v->npoints + 1, sizeof(*p));
-			if (!p)
-				break;
-			v->points = p;
-			p = &p[v->npoints++];
-			p->ts_ns = col64(s, 1);
-			p->what = what_of(s, 2);
-			p->detail = coltxt(s, 3);
-			id = col64(s, 4);
-			p->event_id = id != OL_NONE ? id : -1;
-		}
-	}
-	sqlite3_finalize(s);
-
-	s = prep(db, "SELECT victim, ts_ns, held_kb FROM rss_curve ORDER BY victim, ts_ns");
-	{
-		size_t cap = 0, last = (size_t)-1;
-
-		while (s && sqlite3_step(s) == SQLITE_ROW) {
-			size_t vi = (size_t)sqlite3_column_int64(s, 0);
-			struct ol_victim *v;
-			struct ol_rss_sample *c;
-
-			if (vi >= a->nvictims)
-				continue;
-			if (vi != last)
-				cap = 0;
-			last = vi;
-			v = &a->victims[vi];
-			c = ol_grow(v->curve, &cap, v->ncurve + 1, sizeof(*c));
-			if (!c)
-				break;
-			v->curve = c;
-			c[v->ncurve].ts_ns = col64(s, 1);
-			c[v->ncurve].held_kb = col64(s, 2);
-			v->ncurve++;
-		}
-	}
-	sqlite3_finalize(s);
+	if (load_points(db, a))
+		return -1;
 
 	s = prep(db, "SELECT id, domain, start_ns, end_ns, first_victim, victims, unnecessary"
 		 " FROM episodes ORDER BY id");
@@ -377,10 +417,20 @@ void ol_analysis_free(struct ol_analysis *a)
 		for (k = 0; k < v->nverdicts; k++)
 			free(v->verdicts[k].evidence);
 		free(v->verdicts);
+		if (a->blocks)
+			continue;	/* points, details and curves live in the blocks */
 		for (k = 0; k < v->npoints; k++)
 			free(v->points[k].detail);
 		free(v->points);
 		free(v->curve);
+	}
+	if (a->blocks) {
+		struct blocks *b = a->blocks;
+
+		free(b->points);
+		free(b->curve);
+		free(b->text);
+		free(b);
 	}
 	free(a->victims);
 	for (i = 0; i < a->nepisodes; i++)

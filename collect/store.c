@@ -48,6 +48,8 @@ struct ol_store {
 	bool		created;	/* the file did not exist before us */
 	int		source;		/* current source id, 0 when none */
 	bool		outer;		/* ol_store_begin() transaction open */
+	bool		released;	/* a source is in the open outer transaction */
+	bool		committed;	/* a source reached the file: keep it */
 	long long	nevents;
 	sqlite3_stmt	*st[ST_NR];
 	char		*err;
@@ -279,6 +281,9 @@ int ol_store_commit(struct ol_store *st, bool ok)
 	st->outer = false;
 	if (ok && exec(st, "COMMIT"))
 		ok = false;
+	if (ok && st->released)
+		st->committed = true;
+	st->released = false;
 	if (!ok) {
 		if (!sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -377,6 +382,10 @@ int ol_store_end_source(struct ol_store *st, bool ok)
 	if (ok && (finish_source(st) ||
 		   exec(st, st->outer ? "RELEASE source" : "COMMIT")))
 		ok = false;
+	if (ok && st->outer)
+		st->released = true;
+	else if (ok)
+		st->committed = true;
 	if (!ok) {
 		rollback_source(st);
 		ret = -1;
@@ -505,8 +514,12 @@ void ol_store_close(struct ol_store *st)
 		ol_store_commit(st, false);
 	for (i = 0; i < ST_NR; i++)
 		sqlite3_finalize(st->st[i]);
-	/* A file we created and never committed a source to goes away. */
-	keep = !st->created || (st->db && store_has_sources(st));
+	/*
+	 * A file we created and never committed a source to goes away.  What
+	 * we committed ourselves is known without asking SQLite (which may
+	 * fail to answer, e.g. out of memory, and must not cost a database).
+	 */
+	keep = !st->created || st->committed || (st->db && store_has_sources(st));
 	sqlite3_close(st->db);
 	if (!keep)
 		unlink(st->tmp ? st->tmp : st->path);
@@ -528,8 +541,12 @@ void *ol_db_open_readonly(const char *path, char **err)
 		*err = ol_strdupf("'%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	/* one thread per handle: no mutexes; mapped pages instead of read() */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
 		goto bad;
+	sqlite3_exec(db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536",
+		     NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'",
 			       -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
 		goto bad;
