@@ -356,8 +356,9 @@ int ol_record_main(int argc, char **argv, char **db_out)
 	if (tty)
 		fprintf(stderr, "\r\033[K");
 	if (ol_sink_finish(sink, true)) {
-		fprintf(stderr, "oomlens: %s; the database is as it was before this recording\n",
-			ol_sink_errmsg(sink));
+		fprintf(stderr, "oomlens: %s; the database keeps the recording up to its last "
+			"checkpoint (%s)\n", ol_sink_errmsg(sink),
+			o.watch ? "the episodes committed so far" : "every 10 s");
 		goto out;
 	}
 	ol_sink_get_stats(sink, &s);

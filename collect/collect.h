@@ -87,6 +87,14 @@ int ol_store_begin_source(struct ol_store *st, const char *path, const char *kin
 /* Commit (@ok true) or roll back the source begun last.  0 or -1. */
 int ol_store_end_source(struct ol_store *st, bool ok);
 
+/*
+ * A long recording: commit what the current source holds so far and go
+ * on in a new transaction of the same source, so that a later failure
+ * (a full disk) rolls back only what came after.  Not inside
+ * ol_store_begin().  0 or -1.
+ */
+int ol_store_checkpoint(struct ol_store *st);
+
 /* Add one event of the current source.  0 or -1 (see ol_store_errmsg()). */
 int ol_store_add_event(struct ol_store *st, const struct ol_event *ev);
 

@@ -4,7 +4,9 @@
  * (ol_conv_record/ol_conv_tasks, as the trace.dat importer does) into the
  * store.
  *
- * Plain mode: one source, committed at the end.
+ * Plain mode: one source, checkpointed every WATCH_SEGMENT_S seconds
+ * (ol_store_checkpoint) and finished at the end, so that a failure late in
+ * a long recording (a full disk) loses only the last seconds.
  *
  * --watch (flight recorder): raw records wait in a memory ring of the last
  * 30 s (--watch-before) (bounded to WATCH_RING_BYTES).  An OOM event (mark_victim
@@ -440,8 +442,16 @@ int ol_sink_tick(struct ol_sink *s)
 		/* stop while a commit still fits: the journal needs room */
 		low = (long long)vfs.f_bavail * (long long)vfs.f_frsize < reserve;
 	}
-	if (!s->watch)
-		return low ? 1 : 0;
+	if (!s->watch) {
+		if (low)
+			return 1;
+		if (s->in_source && mono_now() >= s->segment_start + WATCH_SEGMENT_S) {
+			s->segment_start = mono_now();
+			if (ol_store_checkpoint(s->st))
+				return fail(s, ol_store_errmsg(s->st));
+		}
+		return 0;
+	}
 	if (low || (s->max_db > 0 && file_size(db, "") + file_size(db, "-journal") > s->max_db))
 		s->capped = true;
 	if (!s->in_source)

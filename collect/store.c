@@ -359,7 +359,7 @@ static int finish_source(struct ol_store *st)
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "UPDATE events SET tgid = coalesce((SELECT tgid FROM tasks t WHERE t.pid = events.pid), pid)"
-		 " WHERE source_id = %d;"
+		 " WHERE source_id = %d AND tgid IS NULL;"
 		 "UPDATE sources SET events = %lld WHERE id = %d;"
 		 /* a gap of unknown size (-1) counts as one lost event */
 		 "WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c"
@@ -392,6 +392,15 @@ int ol_store_end_source(struct ol_store *st, bool ok)
 	}
 	st->source = 0;
 	return ret;
+}
+
+int ol_store_checkpoint(struct ol_store *st)
+{
+	if (!st->source || st->outer)
+		return set_err(st, "'%s': no recording source to checkpoint", st->path);
+	if (finish_source(st) || exec(st, "COMMIT; BEGIN IMMEDIATE"))
+		return -1;
+	return 0;
 }
 
 int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
