@@ -102,6 +102,7 @@ struct ol_vstate {
 	int mm;				/* index into mms, -1 */
 	bool killed_line, exiting_line, console_after;
 	bool sharer;			/* SIGKILLed as sharing the victim's mm */
+	bool log_only;			/* known from "Killed process" alone */
 	bool clone_vm;			/* CLONE_VM without CLONE_THREAD seen */
 	int64_t sig_id;
 	char *constraint;		/* CONSTRAINT_MEMCG, ... or NULL */
@@ -122,6 +123,7 @@ struct ol_vstate {
 	int64_t last_exit_ns, last_exit_id;
 	int64_t first_teardown_ns;	/* first rss_stat of the victim's own threads */
 	int64_t free_ns, free_id;
+	int dom;			/* domain id: equal ids, equal domain strings */
 	/* point / curve arrays capacities */
 	size_t pcap, ccap, vcap;
 };
@@ -138,7 +140,8 @@ struct ol_build {
 	struct ol_map exit_ns;		/* pid -> last sched_process_exit ts */
 	struct ol_map tgid2v;		/* victim tgid -> latest victim index */
 	struct ol_map pid2v;		/* victim thread (mark_victim pid) -> victim */
-	struct ol_map mmid2mm, mmptr2mm;
+	struct ol_map mmid2mm, mmptr2mm;	/* -1: forgotten (exit_mmap) */
+	int live_mmids, live_mmptrs;	/* entries >= 0 in the two maps above */
 	struct ol_map vmsharer;		/* CLONE_VM child pid -> parent tgid */
 	int reaper_pid;			/* oom_reaper kthread, -1 */
 	int reaping_victim;		/* last start_task_reaping victim, -1 */
@@ -164,7 +167,14 @@ struct ol_build {
 		char memcg[256];
 		int victim_pid;
 		bool global;
+		bool any_victim;	/* "Task in ... limit of" (<= 4.18): no pid */
+		bool global_hint;	/* "Out of memory: Kill process" (< 5.0) */
 		int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb, usage_id;
+		/* "Kill process %d (%s) score %u or sacrifice child" (< 5.0) */
+		int sel_pid;
+		int64_t sel_ts, sel_id;
+		char sel_comm[64];
+		char sel_line[192];
 	} pend[16];
 	int npend;
 	int64_t first_ns, last_ns;
@@ -184,6 +194,8 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r);
 int ol_victim_of_task(struct ol_build *b, int pid, int64_t ts);
 int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts);
 int ol_mm_new(struct ol_build *b, int leader);
+bool ol_mm_context(struct ol_build *b, const struct ol_row *r);
+bool ol_mm_linked(struct ol_build *b, const struct ol_row *r);
 /* timeline.c */
 void ol_point_add(struct ol_build *b, int v, int64_t ts, const char *what,
 		  int64_t id, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -208,11 +220,41 @@ void ol_build_summary(struct ol_analysis *a);
 /* tables.c */
 int ol_write_tables(struct ol_build *b, char **err);
 
-/* One event row as the stream hands it on. */
+/* The event names the analysis reads, classified once per row. */
+enum ol_kind {
+	K_OTHER,
+	K_RSS_STAT,		/* kmem:rss_stat */
+	K_LOCK_START,		/* mmap_lock:mmap_lock_start_locking */
+	K_LOCK_ACQUIRED,	/* mmap_lock:mmap_lock_acquire_returned */
+	K_LOCK_RELEASED,	/* mmap_lock:mmap_lock_released */
+	K_LOCK_OTHER,		/* any other mmap_lock:* */
+	K_EXIT_MMAP,		/* mmap:exit_mmap */
+	K_MARK_VICTIM,
+	K_WAKE_REAPER,
+	K_START_REAPING,
+	K_FINISH_REAPING,
+	K_SKIP_REAPING,
+	K_CONSOLE,		/* printk:console */
+	K_PROCESS_EXIT,
+	K_PROCESS_FREE,
+	K_SIGNAL,		/* signal:signal_generate */
+	K_NEWTASK,		/* task:task_newtask */
+};
+
+enum ol_kind ol_kind_of(const char *name, size_t len);
+
+/*
+ * One event row as the stream hands it on.  The stream fills only what
+ * the row's kind needs (columns cost time over millions of rows): comm
+ * for mark_victim, signal, console and exit_mmap ("" otherwise), target
+ * for oom:*, sched:*, signal and newtask (-1 otherwise), tgid for
+ * newtask (-1 otherwise).
+ */
 struct ol_row {
 	int64_t id, ts;
-	int cpu, pid, tgid, target;	/* tgid/target -1 when NULL */
-	const char *comm;		/* "" when NULL */
+	int cpu, pid, tgid, target;	/* tgid/target -1 when NULL or not read */
+	enum ol_kind kind;
+	const char *comm;		/* "" when NULL or not read */
 	const char *name;
 	const char *fields;
 };

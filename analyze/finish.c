@@ -68,7 +68,7 @@ static void skip_bracket(struct ol_build *b, int vi)
 	struct ol_victim *v = &b->a->victims[vi];
 	struct ol_vstate *vs = &b->vs[vi];
 	const struct ol_mmtrack *m = vs->mm >= 0 ? &b->mms[vs->mm] : NULL;
-	struct { int64_t lo, hi, id; enum ol_skip_by by; enum ol_confidence c; const char *how; } c[4];
+	struct { int64_t lo, hi, id; enum ol_skip_by by; enum ol_confidence c; const char *how; } c[5];
 	int nc = 0, i, best = -1;
 	char d1[32], d2[32];
 
@@ -82,6 +82,12 @@ static void skip_bracket(struct ol_build *b, int vi)
 			OL_CONF_OBSERVED, vs->unable_ns != OL_NONE ?
 			"oom_reaper gave up (\"unable to reap\")" :
 			"oom_reaper, right after finish_task_reaping" };
+	/* no oom:*_task_reaping events (a kernel log alone): the reaper sets
+	 * the flag just after its "reaped process" line (oom_reap_task()) */
+	if (vs->rs_lo == OL_NONE && !b->era.has_reaper_events && vs->reaped_line_ns != OL_NONE)
+		c[nc++] = (typeof(c[0])){ vs->reaped_line_ns, vs->reaped_line_ns, vs->reaped_line_id,
+			OL_SKIP_BY_REAPER, OL_CONF_INFERRED,
+			"oom_reaper, after its \"reaped process\" line (no reaper events)" };
 	if (m) {
 		switch (b->era.exit_rule) {
 		case EXIT_RULE_AFTER_UNMAP:

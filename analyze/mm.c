@@ -60,6 +60,43 @@ static int victim_mm(struct ol_build *b, int vi)
 	return b->vs[vi].mm;
 }
 
+/*
+ * Set @key -> @val in one of the id maps (@val -1: forget), keeping
+ * *@live, the number of entries >= 0, exact: the stream drops rss_stat /
+ * mmap_lock rows of unrelated tasks while it is 0.
+ */
+static void map_link(struct ol_map *m, int *live, int64_t key, int64_t val)
+{
+	int64_t old;
+	bool was = ol_map_get(m, key, &old) && old >= 0;
+
+	ol_map_set(m, key, val);
+	*live += (val >= 0) - was;
+}
+
+/* Could an rss_stat / mmap_lock row in @r's context concern a victim's
+ * mm that is not linked yet?  (The reaper at work, or a victim's task.) */
+bool ol_mm_context(struct ol_build *b, const struct ol_row *r)
+{
+	if (r->pid == b->reaper_pid && b->reaping_victim >= 0 && b->vs[b->reaping_victim].reaping)
+		return true;
+	return ol_victim_of_task(b, r->pid, r->ts) >= 0;
+}
+
+/* Is the mm of an rss_stat / mmap_lock row (out of any victim's or the
+ * reaper's context) linked to a victim?  Reads the one key it needs. */
+bool ol_mm_linked(struct ol_build *b, const struct ol_row *r)
+{
+	static const char *const id_key[] = { "mm_id" }, *const ptr_key[] = { "mm" };
+	int64_t key = 0, mi;
+
+	if (r->kind == K_RSS_STAT)
+		return (ol_json_ints(r->fields, id_key, 1, &key) & 1) &&
+		       ol_map_get(&b->mmid2mm, key, &mi) && mi >= 0;
+	return (ol_json_ints(r->fields, ptr_key, 1, &key) & 1) &&
+	       ol_map_get(&b->mmptr2mm, key, &mi) && mi >= 0;
+}
+
 /* Which tracked mm an event in @r's context is about, learning ids. */
 static int context_mm(struct ol_build *b, const struct ol_row *r, bool *by_reaper, int *vctx)
 {
@@ -108,7 +145,7 @@ void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r)
 		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_id != OL_NONE)
 			return;
 		b->mms[mi].mm_id = mm_id;
-		ol_map_set(&b->mmid2mm, mm_id, mi);
+		map_link(&b->mmid2mm, &b->live_mmids, mm_id, mi);
 	}
 	m = &b->mms[mi];
 	if (m->done)
@@ -144,7 +181,6 @@ void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r)
 void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 {
 	static const char *const keys[] = { "mm", "write", "success" };
-	const char *ev = r->name + 10;
 	int64_t x[3] = { 0, -1, 1 }, ptr, write, success, mi64;
 	struct ol_mmtrack *m;
 	bool by_reaper;
@@ -166,12 +202,12 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 		/* the victim's own threads may lock other mms (fork, /proc):
 		 * link only locks of teardown or of the reaper */
 		b->mms[mi].mm_ptr = ptr;
-		ol_map_set(&b->mmptr2mm, ptr, mi);
+		map_link(&b->mmptr2mm, &b->live_mmptrs, ptr, mi);
 	}
 	m = &b->mms[mi];
 	if (m->done)
 		return;
-	if (by_reaper && !strcmp(ev, "mmap_lock_acquire_returned") && !success) {
+	if (by_reaper && r->kind == K_LOCK_ACQUIRED && !success) {
 		int vi = m->leader;
 
 		b->vs[vi].nlockfail++;
@@ -186,11 +222,11 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 		}
 	}
 	/* exit_mmap (6.1+): mmap_read_unlock, set MMF_OOM_SKIP, mmap_write_lock */
-	if (!strcmp(ev, "mmap_lock_released") && write == 0) {
+	if (r->kind == K_LOCK_RELEASED && write == 0) {
 		m->rel_r_ns = r->ts;
 		m->rel_r_id = r->id;
 		m->rel_r_pid = r->pid;
-	} else if (!strcmp(ev, "mmap_lock_start_locking") && write == 1) {
+	} else if (r->kind == K_LOCK_START && write == 1) {
 		if (m->rel_r_ns != OL_NONE && m->rel_r_pid == r->pid &&
 		    m->rel_r_ns >= b->a->victims[m->leader].kill_ns) {
 			m->cand_lo = m->rel_r_ns;
@@ -233,9 +269,9 @@ void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)
 	m->exit_mmap_id = r->id;
 	m->exit_mmap_pid = r->pid;
 	/* the ids are free for reuse from now on */
-	ol_map_set(&b->mmptr2mm, ptr, -1);
+	map_link(&b->mmptr2mm, &b->live_mmptrs, ptr, -1);
 	if (m->mm_id != OL_NONE)
-		ol_map_set(&b->mmid2mm, m->mm_id, -1);
+		map_link(&b->mmid2mm, &b->live_mmids, m->mm_id, -1);
 	ol_curve_add(b, m->leader, r->ts, 0, true);
 	/* the leader and the sharers killed with it (created right after it) */
 	for (i = (size_t)m->leader; i < b->a->nvictims && i < (size_t)m->leader + 64; i++) {
@@ -244,7 +280,7 @@ void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)
 		ol_point_add(b, (int)i, r->ts, "exit_mmap", r->id,
 			     "exit_mmap: the address space is torn down, in %d (%s)%s", r->pid,
 			     r->comm, ol_victim_of_task(b, r->pid, r->ts) == (int)i ? "" :
-			     " — not a thread of this victim: the mm was pinned by it");
+			     "; not a thread of this victim: the mm was pinned by it");
 		if (b->vs[i].reaping) {
 			if (!b->vs[i].raced++) {
 				b->vs[i].raced_ns = r->ts;

@@ -3,18 +3,25 @@
  * The one pass over the events: a single SELECT ordered by time, each row
  * dispatched by name.  Nothing of an event is kept unless it belongs to a
  * victim, so memory grows with victims and tasks, not with events.
+ *
+ * This loop runs millions of times (rss_stat and mmap_lock are most of a
+ * recording): a row costs one sqlite3_column_*() call per column read, so
+ * columns are read only when the row's kind needs them, and rss_stat /
+ * mmap_lock rows that cannot concern a victim (no victim mm is being
+ * tracked and the task is neither a victim nor the reaper at work) are
+ * dropped before their JSON is touched.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/analyze-local.h"
 
-static int load_tasks(struct ol_build *b, char **err)
+static int load_tasks(struct ol_build *b, sqlite3 *db, char **err)
 {
 	sqlite3_stmt *s = NULL;
 
-	if (sqlite3_prepare_v2(b->db, "SELECT pid, tgid FROM tasks", -1, &s, NULL) != SQLITE_OK) {
-		*err = ol_fmt("cannot read the tasks table: %s", sqlite3_errmsg(b->db));
+	if (sqlite3_prepare_v2(db, "SELECT pid, tgid FROM tasks", -1, &s, NULL) != SQLITE_OK) {
+		*err = ol_fmt("cannot read the tasks table: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	while (sqlite3_step(s) == SQLITE_ROW)
@@ -23,14 +30,14 @@ static int load_tasks(struct ol_build *b, char **err)
 	return 0;
 }
 
-static int load_gaps(struct ol_build *b, char **err)
+static int load_gaps(struct ol_build *b, sqlite3 *db, char **err)
 {
 	sqlite3_stmt *s = NULL;
 	size_t cap = 0;
 
-	if (sqlite3_prepare_v2(b->db, "SELECT cpu, prev_ns, ts_ns, lost FROM gaps",
+	if (sqlite3_prepare_v2(db, "SELECT cpu, prev_ns, ts_ns, lost FROM gaps",
 			       -1, &s, NULL) != SQLITE_OK) {
-		*err = ol_fmt("cannot read the gaps table: %s", sqlite3_errmsg(b->db));
+		*err = ol_fmt("cannot read the gaps table: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -70,7 +77,7 @@ static void close_reaper_bracket(struct ol_build *b, const struct ol_row *r)
 	int v;
 
 	if (r->pid == b->reaper_pid && (v = b->rs_wait_reaper_v) >= 0 &&
-	    r->id != b->vs[v].rs_id && strcmp(r->name, "mmap_lock:mmap_lock_released")) {
+	    r->id != b->vs[v].rs_id && r->kind != K_LOCK_RELEASED) {
 		/* the reaper's next event after set_bit (any CPU) */
 		if (b->vs[v].rs_hi == OL_NONE || r->ts < b->vs[v].rs_hi)
 			b->vs[v].rs_hi = r->ts;
@@ -78,7 +85,7 @@ static void close_reaper_bracket(struct ol_build *b, const struct ol_row *r)
 	}
 	if (r->cpu < 0 || r->cpu >= 64 || (v = b->rs_wait_cpu_v[r->cpu]) < 0)
 		return;
-	if (r->pid == b->reaper_pid && !strcmp(r->name, "mmap_lock:mmap_lock_released")) {
+	if (r->pid == b->reaper_pid && r->kind == K_LOCK_RELEASED) {
 		b->vs[v].rs_lo = r->ts;		/* the unlock still precedes set_bit */
 		return;
 	}
@@ -89,49 +96,119 @@ static void close_reaper_bracket(struct ol_build *b, const struct ol_row *r)
 	b->rs_wait_cpu_v[r->cpu] = -1;
 }
 
-static void dispatch(struct ol_build *b, const struct ol_row *r)
-{
-	const char *n = r->name;
+#define KIND(lit, k) if (len == sizeof(lit) - 1 && !memcmp(name, lit, len)) return k
 
-	close_reaper_bracket(b, r);
-	ol_resolve_signal(b, r);
-	switch (n[0]) {
+enum ol_kind ol_kind_of(const char *name, size_t len)
+{
+	switch (name[0]) {
 	case 'k':
-		if (!strcmp(n, "kmem:rss_stat"))
-			ol_on_rss_stat(b, r);
+		KIND("kmem:rss_stat", K_RSS_STAT);
 		break;
 	case 'm':
-		if (!strncmp(n, "mmap_lock:", 10))
-			ol_on_mmap_lock(b, r);
-		else if (!strcmp(n, "mmap:exit_mmap"))
-			ol_on_exit_mmap(b, r);
+		if (len > 10 && !memcmp(name, "mmap_lock:", 10)) {
+			KIND("mmap_lock:mmap_lock_start_locking", K_LOCK_START);
+			KIND("mmap_lock:mmap_lock_acquire_returned", K_LOCK_ACQUIRED);
+			KIND("mmap_lock:mmap_lock_released", K_LOCK_RELEASED);
+			return K_LOCK_OTHER;
+		}
+		KIND("mmap:exit_mmap", K_EXIT_MMAP);
 		break;
 	case 'o':
-		if (!strcmp(n, "oom:mark_victim"))
-			ol_on_mark_victim(b, r);
-		else if (!strcmp(n, "oom:wake_reaper") || !strcmp(n, "oom:start_task_reaping") ||
-			 !strcmp(n, "oom:finish_task_reaping") || !strcmp(n, "oom:skip_task_reaping"))
-			ol_on_reaper(b, r);
+		KIND("oom:mark_victim", K_MARK_VICTIM);
+		KIND("oom:wake_reaper", K_WAKE_REAPER);
+		KIND("oom:start_task_reaping", K_START_REAPING);
+		KIND("oom:finish_task_reaping", K_FINISH_REAPING);
+		KIND("oom:skip_task_reaping", K_SKIP_REAPING);
 		break;
 	case 'p':
-		if (!strcmp(n, "printk:console"))
-			ol_on_console(b, r);
+		KIND("printk:console", K_CONSOLE);
 		break;
 	case 's':
-		if (!strcmp(n, "sched:sched_process_exit"))
-			ol_on_exit(b, r);
-		else if (!strcmp(n, "sched:sched_process_free"))
-			ol_on_free(b, r);
-		else if (!strcmp(n, "signal:signal_generate"))
-			ol_on_signal(b, r);
+		KIND("sched:sched_process_exit", K_PROCESS_EXIT);
+		KIND("sched:sched_process_free", K_PROCESS_FREE);
+		KIND("signal:signal_generate", K_SIGNAL);
 		break;
 	case 't':
-		if (!strcmp(n, "task:task_newtask"))
-			on_newtask(b, r);
+		KIND("task:task_newtask", K_NEWTASK);
 		break;
 	default:
 		break;
 	}
+	return K_OTHER;
+}
+
+#undef KIND
+
+static void dispatch(struct ol_build *b, const struct ol_row *r)
+{
+	switch (r->kind) {
+	case K_RSS_STAT:
+		ol_on_rss_stat(b, r);
+		break;
+	case K_LOCK_START:
+	case K_LOCK_ACQUIRED:
+	case K_LOCK_RELEASED:
+	case K_LOCK_OTHER:
+		ol_on_mmap_lock(b, r);
+		break;
+	case K_EXIT_MMAP:
+		ol_on_exit_mmap(b, r);
+		break;
+	case K_MARK_VICTIM:
+		ol_on_mark_victim(b, r);
+		break;
+	case K_WAKE_REAPER:
+	case K_START_REAPING:
+	case K_FINISH_REAPING:
+	case K_SKIP_REAPING:
+		ol_on_reaper(b, r);
+		break;
+	case K_CONSOLE:
+		ol_on_console(b, r);
+		break;
+	case K_PROCESS_EXIT:
+		ol_on_exit(b, r);
+		break;
+	case K_PROCESS_FREE:
+		ol_on_free(b, r);
+		break;
+	case K_SIGNAL:
+		ol_on_signal(b, r);
+		break;
+	case K_NEWTASK:
+		on_newtask(b, r);
+		break;
+	default:
+		break;
+	}
+}
+
+enum { C_ID, C_TS, C_CPU, C_PID, C_NAME, C_FIELDS, C_COMM, C_TARGET, C_TGID };
+
+static int col_or(sqlite3_stmt *s, int i, int dflt)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? dflt : sqlite3_column_int(s, i);
+}
+
+/*
+ * The events are read through a connection of our own when the database
+ * is a file and no transaction is open on @b->db: read-only and without
+ * SQLite's per-call mutex (the analysis uses it from one thread), which
+ * saves a lock round trip on every sqlite3_column_*() call.
+ */
+static sqlite3 *reader_open(sqlite3 *db)
+{
+	const char *fn = sqlite3_db_filename(db, "main");
+	sqlite3 *r = NULL;
+
+	if (!fn || !*fn || !sqlite3_get_autocommit(db))
+		return NULL;
+	if (sqlite3_open_v2(fn, &r, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(r);
+		return NULL;
+	}
+	sqlite3_busy_timeout(r, 2000);
+	return r;
 }
 
 /*
@@ -142,8 +219,9 @@ static void dispatch(struct ol_build *b, const struct ol_row *r)
  */
 int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 {
+	sqlite3 *own = reader_open(b->db), *db = own ? own : b->db;
 	sqlite3_stmt *s = NULL;
-	int rc, i;
+	int rc, i, ret = -1;
 	int64_t prev_ts = INT64_MIN;
 
 	for (i = 0; i < 64; i++)
@@ -153,56 +231,111 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 	b->rs_wait_reaper_v = -1;
 	b->lastsig_target = -1;
 	b->first_ns = b->last_ns = OL_NONE;
-	if (load_tasks(b, err) || load_gaps(b, err))
-		return -1;
+	if (load_tasks(b, db, err) || load_gaps(b, db, err))
+		goto out;
 	/* The reports/tui never stream events: only this one SELECT does. */
-	if (sqlite3_prepare_v2(b->db, by_id ?
-			"SELECT id, ts_ns, cpu, pid, tgid, comm, name, target, fields "
+	if (sqlite3_prepare_v2(db, by_id ?
+			"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, tgid "
 			"FROM events ORDER BY id" :
-			"SELECT id, ts_ns, cpu, pid, tgid, comm, name, target, fields "
+			"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, tgid "
 			"FROM events ORDER BY ts_ns, id", -1, &s, NULL) != SQLITE_OK) {
-		*err = ol_fmt("cannot read the events: %s", sqlite3_errmsg(b->db));
-		return -1;
+		*err = ol_fmt("cannot read the events: %s", sqlite3_errmsg(db));
+		goto out;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct ol_row r;
 		const char *c;
 
-		r.id = sqlite3_column_int64(s, 0);
-		r.ts = sqlite3_column_int64(s, 1);
+		r.id = sqlite3_column_int64(s, C_ID);
+		r.ts = sqlite3_column_int64(s, C_TS);
 		if (r.ts < prev_ts) {
-			sqlite3_finalize(s);
-			return 1;
+			ret = 1;
+			goto out;
 		}
 		prev_ts = r.ts;
-		r.cpu = sqlite3_column_int(s, 2);
-		r.pid = sqlite3_column_int(s, 3);
-		r.tgid = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 4);
-		c = (const char *)sqlite3_column_text(s, 5);
-		r.comm = c ? c : "";
-		r.name = (const char *)sqlite3_column_text(s, 6);
-		r.target = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 7);
-		c = (const char *)sqlite3_column_text(s, 8);
-		r.fields = c ? c : "{}";
+		r.name = (const char *)sqlite3_column_text(s, C_NAME);
 		if (!r.name)
 			continue;
-		if (r.tgid < 0) {
-			int64_t t;
-
-			r.tgid = ol_map_get(&b->pid2tgid, r.pid, &t) ? (int)t : r.pid;
-		}
+		r.kind = ol_kind_of(r.name, (size_t)sqlite3_column_bytes(s, C_NAME));
+		r.cpu = sqlite3_column_int(s, C_CPU);
+		r.pid = sqlite3_column_int(s, C_PID);
+		r.tgid = r.target = -1;
+		r.comm = "";
+		r.fields = "{}";
 		if (b->first_ns == OL_NONE)
 			b->first_ns = r.ts;
 		b->last_ns = r.ts;
-		if (b->reaper_pid < 0 && !strcmp(r.comm, "oom_reaper"))
+		/* the oom_reaper kthread: the first task seen with that comm */
+		if (b->reaper_pid < 0 && sqlite3_column_bytes(s, C_COMM) == 10 &&
+		    (c = (const char *)sqlite3_column_text(s, C_COMM)) && !memcmp(c, "oom_reaper", 10))
 			b->reaper_pid = r.pid;
+		switch (r.kind) {
+		case K_OTHER:
+			close_reaper_bracket(b, &r);
+			ol_resolve_signal(b, &r);
+			continue;
+		case K_RSS_STAT:
+		case K_LOCK_START:
+		case K_LOCK_ACQUIRED:
+		case K_LOCK_RELEASED:
+		case K_LOCK_OTHER:
+			close_reaper_bracket(b, &r);
+			ol_resolve_signal(b, &r);
+			/* an mm is linked to a victim only in a victim's or the
+			 * reaper's context (mm.c); without such a link alive,
+			 * other tasks' rows say nothing */
+			if (ol_mm_context(b, &r))
+				break;
+			if (!(r.kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
+				continue;
+			r.fields = (c = (const char *)sqlite3_column_text(s, C_FIELDS)) ? c : "{}";
+			if (!ol_mm_linked(b, &r))
+				continue;
+			dispatch(b, &r);
+			continue;
+		case K_MARK_VICTIM:
+		case K_SIGNAL:
+			r.comm = (c = (const char *)sqlite3_column_text(s, C_COMM)) ? c : "";
+			/* fall through */
+		case K_WAKE_REAPER:
+		case K_START_REAPING:
+		case K_FINISH_REAPING:
+		case K_SKIP_REAPING:
+		case K_PROCESS_EXIT:
+		case K_PROCESS_FREE:
+			r.target = col_or(s, C_TARGET, -1);
+			close_reaper_bracket(b, &r);
+			ol_resolve_signal(b, &r);
+			break;
+		case K_NEWTASK:
+			r.target = col_or(s, C_TARGET, -1);
+			r.tgid = col_or(s, C_TGID, -1);
+			if (r.tgid < 0) {
+				int64_t t;
+
+				r.tgid = ol_map_get(&b->pid2tgid, r.pid, &t) ? (int)t : r.pid;
+			}
+			close_reaper_bracket(b, &r);
+			ol_resolve_signal(b, &r);
+			break;
+		case K_CONSOLE:
+		case K_EXIT_MMAP:
+			r.comm = (c = (const char *)sqlite3_column_text(s, C_COMM)) ? c : "";
+			close_reaper_bracket(b, &r);
+			ol_resolve_signal(b, &r);
+			break;
+		}
+		r.fields = (c = (const char *)sqlite3_column_text(s, C_FIELDS)) ? c : "{}";
 		dispatch(b, &r);
 	}
-	sqlite3_finalize(s);
 	ol_resolve_signal(b, NULL);
 	if (rc != SQLITE_DONE) {
-		*err = ol_fmt("reading the events failed: %s", sqlite3_errmsg(b->db));
-		return -1;
+		*err = ol_fmt("reading the events failed: %s", sqlite3_errmsg(db));
+		goto out;
 	}
-	return 0;
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(own);
+	return ret;
 }

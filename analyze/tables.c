@@ -35,8 +35,23 @@ static const char *const schema[] = {
 	"CREATE TABLE timeline(victim INTEGER, seq INTEGER, ts_ns INTEGER, what TEXT, detail TEXT,"
 	" event_id INTEGER, PRIMARY KEY(victim, seq))",
 	"CREATE TABLE rss_curve(victim INTEGER, ts_ns INTEGER, held_kb INTEGER)",
-	"CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns)",
 	NULL
+};
+
+/* Built once the rows are in: one sort instead of an insert per row. */
+static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns)";
+
+/*
+ * rss_curve is most of the rows written (tens per victim): inserted
+ * CURVE_BATCH rows per statement, which saves a step/reset and a VDBE
+ * run per row.  The rows keep their order (and so their rowids).
+ */
+#define CURVE_BATCH	50
+
+struct curve_rows {
+	sqlite3_stmt	*many, *one;
+	int		n;
+	int64_t		row[CURVE_BATCH][3];
 };
 
 static void bind64(sqlite3_stmt *s, int i, int64_t v)
@@ -49,16 +64,47 @@ static void bind64(sqlite3_stmt *s, int i, int64_t v)
 
 static void bindtxt(sqlite3_stmt *s, int i, const char *t)
 {
-	sqlite3_bind_text(s, i, t ? t : "", -1, SQLITE_TRANSIENT);
+	/* static: every statement is stepped before the strings go away */
+	sqlite3_bind_text(s, i, t ? t : "", -1, SQLITE_STATIC);
 }
 
 static int step(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);	/* every parameter is bound again before the next step */
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int curve_flush(struct curve_rows *c, bool all)
+{
+	sqlite3_stmt *s = c->n == CURVE_BATCH ? c->many : c->one;
+	int i, k, rc = 0;
+
+	if (c->n < CURVE_BATCH && !all)
+		return 0;
+	for (i = 0; i < c->n && !rc; i++) {
+		int base = s == c->many ? i * 3 : 0;
+
+		sqlite3_bind_int64(s, base + 1, c->row[i][0]);
+		for (k = 1; k < 3; k++)
+			bind64(s, base + k + 1, c->row[i][k]);
+		if (s == c->one)
+			rc = step(s);
+	}
+	if (s == c->many && !rc)
+		rc = step(s);
+	c->n = 0;
+	return rc;
+}
+
+static int curve_add(struct curve_rows *c, int64_t victim, int64_t ts, int64_t kb)
+{
+	c->row[c->n][0] = victim;
+	c->row[c->n][1] = ts;
+	c->row[c->n][2] = kb;
+	c->n++;
+	return curve_flush(c, false);
 }
 
 static int meta(sqlite3 *db, sqlite3_stmt *s, const char *k, const char *v)
@@ -156,9 +202,20 @@ int ol_write_tables(struct ol_build *b, char **err)
 		"INSERT INTO rss_curve VALUES(?1,?2,?3)",
 	};
 	sqlite3_stmt *st[7] = { NULL };
+	struct curve_rows *cr = calloc(1, sizeof(*cr));
 	struct ol_analysis *a = b->a;
+	char *many = NULL;
 	size_t i, k;
 	int rc = -1, n;
+
+	if (!cr)
+		goto out;
+	many = malloc(sizeof("INSERT INTO rss_curve VALUES") + CURVE_BATCH * sizeof(",(?,?,?)"));
+	if (!many)
+		goto out;
+	strcpy(many, "INSERT INTO rss_curve VALUES");
+	for (n = 0; n < CURVE_BATCH; n++)
+		strcat(many, n ? ",(?,?,?)" : "(?,?,?)");
 
 	if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
@@ -168,6 +225,9 @@ int ol_write_tables(struct ol_build *b, char **err)
 	for (n = 0; n < 7; n++)
 		if (sqlite3_prepare_v2(b->db, ins[n], -1, &st[n], NULL) != SQLITE_OK)
 			goto out;
+	if (sqlite3_prepare_v2(b->db, many, -1, &cr->many, NULL) != SQLITE_OK)
+		goto out;
+	cr->one = st[6];
 	if (write_meta(b, st[0]))
 		goto out;
 	for (i = 0; i < a->nvictims; i++) {
@@ -209,13 +269,9 @@ int ol_write_tables(struct ol_build *b, char **err)
 			if (step(st[5]))
 				goto out;
 		}
-		for (k = 0; k < v->ncurve; k++) {
-			sqlite3_bind_int64(st[6], 1, (int64_t)i);
-			bind64(st[6], 2, v->curve[k].ts_ns);
-			bind64(st[6], 3, v->curve[k].held_kb);
-			if (step(st[6]))
+		for (k = 0; k < v->ncurve; k++)
+			if (curve_add(cr, (int64_t)i, v->curve[k].ts_ns, v->curve[k].held_kb))
 				goto out;
-		}
 	}
 	for (i = 0; i < a->nepisodes; i++) {
 		const struct ol_episode *e = &a->episodes[i];
@@ -230,7 +286,9 @@ int ol_write_tables(struct ol_build *b, char **err)
 		if (step(st[2]))
 			goto out;
 	}
-	if (sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (curve_flush(cr, true) ||
+	    sqlite3_exec(b->db, curve_index, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	rc = 0;
 out:
@@ -240,5 +298,9 @@ out:
 	}
 	for (n = 0; n < 7; n++)
 		sqlite3_finalize(st[n]);
+	if (cr)
+		sqlite3_finalize(cr->many);
+	free(cr);
+	free(many);
 	return rc;
 }

@@ -91,7 +91,6 @@ void ol_on_free(struct ol_build *b, const struct ol_row *r)
 
 void ol_on_reaper(struct ol_build *b, const struct ol_row *r)
 {
-	const char *ev = r->name + 4;
 	struct ol_victim *v;
 	struct ol_vstate *vs;
 	int vi;
@@ -100,21 +99,21 @@ void ol_on_reaper(struct ol_build *b, const struct ol_row *r)
 		return;
 	v = &b->a->victims[vi];
 	vs = &b->vs[vi];
-	if (!strcmp(ev, "wake_reaper")) {
+	if (r->kind == K_WAKE_REAPER) {
 		if (v->reaper.wake_ns == OL_NONE)
 			v->reaper.wake_ns = r->ts;
 		ol_point_add(b, vi, r->ts, "wake_reaper", r->id, "oom_reaper woken %s after the kill%s",
 			     r->ts - v->kill_ns >= 1500 * NS_PER_MS ? "2 s" : "right",
 			     r->ts - v->kill_ns >= 1500 * NS_PER_MS ?
 			     " (OOM_REAPER_DELAY, 5.18+)" : "");
-	} else if (!strcmp(ev, "start_task_reaping")) {
+	} else if (r->kind == K_START_REAPING) {
 		if (v->reaper.start_ns == OL_NONE)
 			v->reaper.start_ns = r->ts;
 		vs->nstart++;
 		vs->reaping = true;
 		b->reaping_victim = vi;
 		ol_point_add(b, vi, r->ts, "reap_start", r->id, "oom_reaper starts reaping");
-	} else if (!strcmp(ev, "finish_task_reaping")) {
+	} else if (r->kind == K_FINISH_REAPING) {
 		v->reaper.end_ns = r->ts;
 		vs->reaping = false;
 		vs->rs_lo = r->ts;
@@ -124,7 +123,7 @@ void ol_on_reaper(struct ol_build *b, const struct ol_row *r)
 			b->rs_wait_cpu_v[r->cpu] = vi;
 		b->rs_wait_reaper_v = vi;
 		ol_point_add(b, vi, r->ts, "reap_finish", r->id, "oom_reaper finished reaping");
-	} else if (!strcmp(ev, "skip_task_reaping")) {
+	} else if (r->kind == K_SKIP_REAPING) {
 		vs->nskip++;
 		vs->reaping = false;
 		if (v->reaper.start_ns == OL_NONE)

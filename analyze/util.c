@@ -239,9 +239,56 @@ bool ol_json_str(const char *json, const char *key, char *buf, size_t len)
 }
 
 /*
+ * One integer value at @v as ol_json_ints() reads it: a number, or a
+ * "0x..." string (pointers).  Writes *@out even when it fails, as
+ * strtoll() does (0): callers rely on the found mask, not on *@out.
+ * Plain decimal and hex values are parsed inline (the hot path: millions
+ * of rss_stat rows); anything unusual goes through strtoll/strtoull.
+ */
+static bool json_int_at(const char *v, int64_t *out)
+{
+	const char *q;
+	uint64_t x = 0;
+	char *end;
+	int n;
+
+	if (*v == '"' && v[1] == '0' && v[2] == 'x') {
+		for (q = v + 3, n = 0; n < 16; q++, n++) {
+			unsigned d = (unsigned char)*q;
+
+			if (d - '0' < 10)
+				d -= '0';
+			else if ((d | 0x20) - 'a' < 6)
+				d = (d | 0x20) - 'a' + 10;
+			else
+				break;
+			x = x << 4 | d;
+		}
+		if (n && (n < 16 || !((unsigned)(*q - '0') < 10 ||
+				      (unsigned)((*q | 0x20) - 'a') < 6))) {
+			*out = (int64_t)x;
+			return true;
+		}
+		*out = (int64_t)strtoull(v + 3, &end, 16);
+		return true;	/* end != v always: as the original test */
+	}
+	q = v + (*v == '-');
+	if ((unsigned)(*q - '0') < 10) {
+		for (n = 0; n < 18 && (unsigned)(*q - '0') < 10; q++, n++)
+			x = x * 10 + (unsigned)(*q - '0');
+		if ((unsigned)(*q - '0') >= 10) {
+			*out = *v == '-' ? -(int64_t)x : (int64_t)x;
+			return true;
+		}
+	}
+	*out = strtoll(v, &end, 10);
+	return end != v;
+}
+
+/*
  * Several integer fields in one pass over the object (the hot path:
  * rss_stat and mmap_lock are most of the events).  Returns a bit mask of
- * the keys found.
+ * the keys found; a key given twice: the last one counts.
  */
 unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t *out)
 {
@@ -275,15 +322,15 @@ unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t 
 			while (*p && *p != ',' && *p != '}')
 				p++;
 		for (i = 0; i < n; i++) {
-			char *end;
+			const char *a = keys[i];
+			size_t j = 0;
 
-			if (strncmp(k, keys[i], klen) || keys[i][klen])
+			/* stops at a's NUL: the key text has none */
+			while (j < klen && a[j] == k[j])
+				j++;
+			if (j != klen || a[klen])
 				continue;
-			if (*v == '"' && v[1] == '0' && v[2] == 'x')
-				out[i] = (int64_t)strtoull(v + 3, &end, 16);
-			else
-				out[i] = strtoll(v, &end, 10);
-			if (end != v)
+			if (json_int_at(v, &out[i]))
 				found |= 1u << i;
 			break;
 		}

@@ -34,9 +34,43 @@ void ol_verdict_add(struct ol_victim *v, enum ol_verdict_kind k, enum ol_confide
 	va_end(ap);
 }
 
-static bool same_domain(const struct ol_victim *a, const struct ol_victim *b)
+/* The verdicts compare domains of all victim pairs within 10 s of each
+ * other (millions of pairs in a storm): compare ids, not strings. */
+static bool same_domain(const struct ol_build *b, int x, int y)
 {
-	return !strcmp(a->domain, b->domain);
+	if (b->vs[x].dom < 0)	/* no ids (out of memory) */
+		return !strcmp(b->a->victims[x].domain, b->a->victims[y].domain);
+	return b->vs[x].dom == b->vs[y].dom;
+}
+
+static const struct ol_victim *dom_victims;
+
+static int dom_cmp(const void *x, const void *y)
+{
+	return strcmp(dom_victims[*(const int *)x].domain, dom_victims[*(const int *)y].domain);
+}
+
+/* Number the distinct domains; returns -1 when out of memory. */
+static int domain_ids(struct ol_build *b)
+{
+	const struct ol_analysis *a = b->a;
+	int *ix = malloc((a->nvictims + 1) * sizeof(*ix));
+	size_t i;
+	int id = 0;
+
+	if (!ix)
+		return -1;
+	for (i = 0; i < a->nvictims; i++)
+		ix[i] = (int)i;
+	dom_victims = a->victims;
+	qsort(ix, a->nvictims, sizeof(*ix), dom_cmp);
+	for (i = 0; i < a->nvictims; i++) {
+		if (i && strcmp(a->victims[ix[i]].domain, a->victims[ix[i - 1]].domain))
+			id++;
+		b->vs[ix[i]].dom = id;
+	}
+	free(ix);
+	return 0;
 }
 
 static enum ol_confidence cmin(enum ol_confidence a, enum ol_confidence b)
@@ -75,7 +109,7 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 		/* nobody at or before A still held memory at B's kill */
 		if (pmax[ai] == OL_NONE || pmax[ai] <= B->kill_ns)
 			break;
-		if (!same_domain(A, B) || (B->group >= 0 && A->group == B->group))
+		if (!same_domain(b, ai, bi) || (B->group >= 0 && A->group == B->group))
 			continue;
 		/* its memory had not come back yet, and did come back later */
 		if (A->freed_ns == OL_NONE || A->freed_ns <= B->kill_ns)
@@ -157,7 +191,7 @@ static void ineffective(struct ol_build *b, int ai)
 
 		if (B->kill_ns - A->kill_ns > EPISODE_GAP_NS)
 			break;
-		if (!same_domain(A, B) || B->bypass || (A->group >= 0 && B->group == A->group))
+		if (!same_domain(b, ai, (int)bi) || B->bypass || (A->group >= 0 && B->group == A->group))
 			continue;
 		held = ol_held_at(b, ai, B->kill_ns, &known);
 		if (!known || held * 2 < A->rss_kb)
@@ -165,12 +199,14 @@ static void ineffective(struct ol_build *b, int ai)
 		ol_verdict_add(A, OL_VERDICT_INEFFECTIVE,
 			       A->lost_in_window ? OL_CONF_INFERRED : OL_CONF_OBSERVED, (int)bi,
 			       "this kill had given back only %lld of %lld kB when the domain killed again "
-			       "(pid %d (%s), %s later)%s; the rest came back at %s.",
+			       "(pid %d (%s), %s later)%s; %s%s.",
 			       (long long)(A->rss_kb - held), (long long)A->rss_kb, B->pid, B->comm,
 			       ol_rel(r1, sizeof(r1), B->kill_ns - A->kill_ns),
 			       A->shmem_kb != OL_NONE && A->shmem_kb * 2 >= A->rss_kb ?
-			       " — most of it is shmem, which the oom_reaper cannot free" : "",
-			       ol_rel(r2, sizeof(r2), A->freed_ns != OL_NONE ? A->freed_ns - A->kill_ns : OL_NONE));
+			       ": most of it is shmem, which the oom_reaper cannot free" : "",
+			       A->freed_ns != OL_NONE ? "the rest came back at " :
+			       "when the rest came back is not in the data",
+			       A->freed_ns != OL_NONE ? ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns) : "");
 		return;
 	}
 }
@@ -301,10 +337,14 @@ static void headline(struct ol_victim *v)
 void ol_build_verdicts(struct ol_build *b)
 {
 	struct ol_analysis *a = b->a;
-	size_t i;
-	char r1[32], note[160];
+	size_t i, k;
+	char r1[32], note[224];
 
 	int64_t *pmax = malloc((a->nvictims + 1) * sizeof(*pmax));
+
+	if (domain_ids(b))
+		for (i = 0; i < a->nvictims; i++)
+			b->vs[i].dom = -1;
 
 	/* pmax[i]: the latest freed time among victims 0..i */
 	for (i = 0; pmax && i < a->nvictims; i++) {
@@ -327,12 +367,23 @@ void ol_build_verdicts(struct ol_build *b)
 		if (cs && (!strcmp(cs, "CONSTRAINT_CPUSET") || !strcmp(cs, "CONSTRAINT_MEMORY_POLICY")))
 			snprintf(note, sizeof(note), " The OOM was %s: memory of other nodes may be "
 				 "free, which is legitimate for this allocation.", cs);
+		if (b->vs[i].log_only) {
+			size_t l = strlen(note);
+
+			snprintf(note + l, sizeof(note) - l, " The kill is known from the kernel "
+				 "log only (no oom:mark_victim event).");
+		}
 		if (!v->nverdicts && v->freed_ns != OL_NONE)
 			ol_verdict_add(v, OL_VERDICT_OK, v->freed_confidence, -1,
 				       "its memory came back %s after the kill, %s.%s",
 				       ol_rel(r1, sizeof(r1), v->freed_ns - v->kill_ns),
 				       v->freed_by == OL_FREED_BY_REAPER ? "reaped by the oom_reaper" :
 				       "freed by its own exit", note);
+		/* a victim seen only in the kernel log: its kill time is a
+		 * log line's and a bypass cannot be told from a kill */
+		for (k = 0; b->vs[i].log_only && k < v->nverdicts; k++)
+			if (v->verdicts[k].confidence > OL_CONF_INFERRED)
+				v->verdicts[k].confidence = OL_CONF_INFERRED;
 		unknowns(b, (int)i);
 		headline(v);
 	}

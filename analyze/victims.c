@@ -130,6 +130,7 @@ static struct ol_pending *pending(struct ol_build *b, int pid, bool create)
 	memset(&b->pend[i], 0, sizeof(b->pend[i]));
 	b->pend[i].pid = pid;
 	b->pend[i].victim_pid = -1;
+	b->pend[i].sel_pid = -1;
 	b->pend[i].usage_kb = b->pend[i].limit_kb = OL_NONE;
 	b->pend[i].sw_usage_kb = b->pend[i].sw_limit_kb = OL_NONE;
 	b->pend[i].usage_id = -1;
@@ -145,11 +146,28 @@ static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 
 	if (!p || ts - p->ts > 5 * NS_PER_SEC)
 		return;
-	if (p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid)) {
+	if (p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim)) {
 		free(v->domain);
 		v->domain = ol_xstrdup(p->global ? "global" : p->memcg[0] ? p->memcg : "unknown");
 		free(vs->constraint);
 		vs->constraint = ol_xstrdup(p->constraint);
+	} else if (!p->done && p->global_hint && !v->domain) {
+		/* < 5.0 without a constraint line: "Out of memory: Kill
+		 * process" is the global OOM killer's (memcg: "Memory cgroup
+		 * out of memory") */
+		v->domain = ol_xstrdup("global");
+	}
+	if (p->sel_pid >= 0 && ts - p->sel_ts <= 5 * NS_PER_SEC) {
+		/* < 5.0: the process chosen; oom_kill_process() may kill a
+		 * child of it instead ("or sacrifice child") */
+		if (p->sel_pid != v->pid && p->sel_pid != v->tgid)
+			ol_point_add(b, vi, p->sel_ts, "log", p->sel_id,
+				     "%s (a child was sacrificed: %d (%s) killed instead of %d (%s))",
+				     p->sel_line, v->pid, v->comm ? v->comm : "?", p->sel_pid,
+				     p->sel_comm);
+		else
+			ol_point_add(b, vi, p->sel_ts, "log", p->sel_id, "%s", p->sel_line);
+		p->sel_pid = -1;
 	}
 	vs->usage_kb = p->usage_kb;
 	vs->limit_kb = p->limit_kb;
@@ -257,7 +275,7 @@ void ol_resolve_signal(struct ol_build *b, const struct ol_row *r)
 	if (!ps->set)
 		return;
 	if (r) {
-		if (!strcmp(r->name, "oom:mark_victim") && r->target == ps->target) {
+		if (r->kind == K_MARK_VICTIM && r->target == ps->target) {
 			ps->set = false;	/* the victim's own; mark_victim adds it */
 			return;
 		}
@@ -324,6 +342,7 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 		vi = ol_victim_new(b, pid, r->ts, r->id);
 		if (vi < 0)
 			return;
+		b->vs[vi].log_only = true;
 		b->a->victims[vi].trigger_pid = r->pid;
 		b->a->victims[vi].trigger_comm = ol_xstrdup(r->comm);
 		attach_report(b, vi, r->pid, r->ts);
@@ -410,7 +429,7 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r)
 {
 	char msg[640];
 	struct ol_pending *p;
-	const char *k;
+	const char *k, *e;
 	size_t len;
 	int pid, vi;
 	long long u, l;
@@ -439,15 +458,45 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r)
 	if (strstr(msg, "invoked oom-killer:")) {
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
-		p->done = false;
+		p->done = p->any_victim = p->global_hint = false;
+		p->sel_pid = -1;
 		p->usage_kb = p->limit_kb = p->sw_usage_kb = p->sw_limit_kb = OL_NONE;
+		return;
+	}
+	/* <= 4.18: "Task in %s killed as a result of limit of %s" (memcg
+	 * OOMs only): the second path is the OOM domain */
+	if ((k = strstr(msg, "Task in ")) && (e = strstr(k, " killed as a result of limit of "))) {
+		p = pending(b, r->pid, true);
+		p->ts = r->ts;
+		e += strlen(" killed as a result of limit of ");
+		snprintf(p->memcg, sizeof(p->memcg), "%s", e);
+		snprintf(p->constraint, sizeof(p->constraint), "CONSTRAINT_MEMCG");
+		p->global = false;
+		p->any_victim = p->done = true;
+		return;
+	}
+	/* < 5.0: "%s: Kill process %d (%s) score %u or sacrifice child",
+	 * before the kill; the victim may be a child of it */
+	if ((k = strstr(msg, "Kill process ")) && strstr(k, " or sacrifice child") &&
+	    sscanf(k, "Kill process %d (", &pid) == 1) {
+		const char *o = strchr(k, '('), *c = strstr(k, ") score ");
+
+		p = pending(b, r->pid, true);
+		p->ts = r->ts;
+		p->sel_pid = pid;
+		p->sel_ts = r->ts;
+		p->sel_id = r->id;
+		snprintf(p->sel_comm, sizeof(p->sel_comm), "%.*s",
+			 o && c && c > o ? (int)(c - o - 1) : 1, o && c && c > o ? o + 1 : "?");
+		snprintf(p->sel_line, sizeof(p->sel_line), "%s", k);
+		p->global_hint = !strncmp(msg, "Out of memory", 13);
 		return;
 	}
 	if (!strncmp(msg, "oom-kill:", 9)) {
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
 		snprintf(p->buf, sizeof(p->buf), "%s", msg);
-		p->done = false;
+		p->done = p->any_victim = false;
 		p->open = !constraint_complete(p->buf);
 		if (!p->open)
 			parse_constraint(p);
