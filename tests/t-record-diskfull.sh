@@ -38,7 +38,8 @@ check "the database passes integrity_check" test "$(sql "$mnt/r.db" 'PRAGMA inte
 n=$(sql "$mnt/r.db" "select count(*) from events" 2>/dev/null)
 check "the recording so far is kept ($n events)" test "${n:-0}" -gt 0
 check "its source is there" test "$(sql "$mnt/r.db" "select count(*) from sources where kind = 'live'")" = 1
-check "exit status $rc" true
+# exit 1 when a write failed, 0 when the low-disk check stopped it first
+check "exit status 0 or 1 (was $rc), not a crash" test "$rc" -le 1
 check "no oomlens instance left" test -z "$(our_instances)"
 check "top-level tracing settings unchanged" test "$(tracing_snapshot)" = "$before"
 t_done
