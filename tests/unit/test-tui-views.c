@@ -164,35 +164,10 @@ static struct ol_analysis *fake_analysis(size_t nvictims, size_t nepisodes)
 	return a;
 }
 
+/* A hand-built analysis owns every array and string: the loader's free. */
 static void fake_free(struct ol_analysis *a)
 {
-	size_t i, k;
-
-	for (i = 0; i < a->nvictims; i++) {
-		struct ol_victim *v = &a->victims[i];
-
-		for (k = 0; k < v->npoints; k++)
-			free(v->points[k].detail);
-		for (k = 0; k < v->nverdicts; k++)
-			free(v->verdicts[k].evidence);
-		free(v->points);
-		free(v->verdicts);
-		free(v->curve);
-		free(v->comm);
-		free(v->trigger_comm);
-		free(v->domain);
-	}
-	for (i = 0; i < a->nepisodes; i++)
-		free(a->episodes[i].domain);
-	free(a->episodes);
-	free(a->victims);
-	free(a->db_path);
-	free(a->kernel);
-	free(a->hostname);
-	free(a->clock);
-	free(a->sources);
-	free(a->era);
-	free(a);
+	ol_analysis_free(a);
 }
 
 #ifndef TUI_NO_TEST_MAIN
