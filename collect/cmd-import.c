@@ -53,6 +53,10 @@ int ol_import_main(int argc, char **argv, char **db_out)
 		case 'o':
 			free(db);
 			db = strdup(optarg);
+			if (!db) {
+				fprintf(stderr, "oomlens: out of memory\n");
+				return 1;
+			}
 			break;
 		case 'q':
 			quiet = true;
@@ -76,7 +80,7 @@ int ol_import_main(int argc, char **argv, char **db_out)
 		db = default_db(argv[optind]);
 	/* Check every input before touching the database. */
 	kinds = calloc((size_t)argc, sizeof(*kinds));
-	if (!kinds) {
+	if (!kinds || !db) {
 		fprintf(stderr, "oomlens: out of memory\n");
 		goto out;
 	}

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,11 +218,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'm':
-			o->max_db = strtoll(optarg, &end, 10) << 20;
-			if (*end || o->max_db <= 0) {
+			o->max_db = strtoll(optarg, &end, 10);
+			/* checked before the shift: a huge or negative one is UB */
+			if (*end || o->max_db <= 0 || o->max_db > (LLONG_MAX >> 20)) {
 				fprintf(stderr, "oomlens: --max-db-mb '%s': want a positive number\n", optarg);
 				return 2;
 			}
+			o->max_db <<= 20;
 			break;
 		case 'h':
 			record_usage(stdout);

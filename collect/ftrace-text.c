@@ -147,7 +147,8 @@ static bool parse_fline(const char *p, const char *e, struct fline *f)
 		x = d - 1;
 		while (x > p && isdigit((unsigned char)x[-1]))
 			x--;
-		if (x == d - 1 || x == p || x[-1] != ' ')
+		/* more than 9 digits of seconds would overflow the ns */
+		if (x == d - 1 || x == p || x[-1] != ' ' || d - 1 - x > 9)
 			continue;
 		secs = x;
 		for (; x < d - 1; x++)

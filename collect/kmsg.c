@@ -72,7 +72,8 @@ static const char *mono_stamp(const char *p, const char *e, int64_t *ns)
 		return NULL;
 	for (p++; p < e && *p == ' '; p++)
 		;
-	for (; p < e && isdigit((unsigned char)*p) && nd < 12; p++, nd++)
+	/* at most 9 digits (31 years of uptime): more would overflow the ns */
+	for (; p < e && isdigit((unsigned char)*p) && nd < 9; p++, nd++)
 		sec = sec * 10 + (*p - '0');
 	if (!nd || p >= e || *p != '.')
 		return NULL;
@@ -100,6 +101,16 @@ static int month_of(const char *p)
 	return -1;
 }
 
+/*
+ * A stamp outside these ranges is not a date (and a year far away would
+ * overflow the ns arithmetic: int64 ns reach only the years 1678-2262).
+ */
+static bool sane_date(int y, int mon0, int d, int h, int mi, int s)
+{
+	return y >= 1900 && y <= 2200 && mon0 >= 0 && mon0 < 12 && d >= 1 && d <= 31 &&
+	       h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s <= 60;
+}
+
 /* Local time (dmesg -T and syslog print local time without a zone). */
 static int64_t local_ns(int y, int mon, int d, int h, int mi, int s)
 {
@@ -121,14 +132,16 @@ static const char *wall_stamp(const char *p, const char *e, struct reader *r, st
 	/* dmesg -T: "[Sun Nov 22 12:15:01 2026]" */
 	if (tmp[0] == '[' && isalpha((unsigned char)tmp[1]) && n > 25 &&
 	    (mo = month_of(tmp + 5)) >= 0 &&
-	    sscanf(tmp + 9, "%d %d:%d:%d %d]%n", &d, &h, &mi, &s, &y, &c) == 5 && c) {
+	    sscanf(tmp + 9, "%d %d:%d:%d %d]%n", &d, &h, &mi, &s, &y, &c) == 5 && c &&
+	    sane_date(y, mo, d, h, mi, s)) {
 		st->wall = local_ns(y, mo, d, h, mi, s);
 		st->style = "dmesg -T";
 		return p + 9 + c;
 	}
 	/* ISO 8601: "2026-11-22T12:15:01[.123456](Z|+0000|+00:00)" */
 	if (isdigit((unsigned char)tmp[0]) &&
-	    sscanf(tmp, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &c) == 6 && c) {
+	    sscanf(tmp, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &c) == 6 && c &&
+	    sane_date(y, mo - 1, d, h, mi, s)) {
 		struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
 				 .tm_hour = h, .tm_min = mi, .tm_sec = s };
 		int64_t ns = (int64_t)timegm(&tm) * 1000000000LL, frac = 0;
@@ -162,7 +175,8 @@ static const char *wall_stamp(const char *p, const char *e, struct reader *r, st
 	}
 	/* syslog / journalctl short: "Nov 22 12:15:01" */
 	if (n >= 15 && (mo = month_of(tmp)) >= 0 && tmp[3] == ' ' &&
-	    sscanf(tmp + 4, "%d %d:%d:%d%n", &d, &h, &mi, &s, &c) == 4) {
+	    sscanf(tmp + 4, "%d %d:%d:%d%n", &d, &h, &mi, &s, &c) == 4 &&
+	    sane_date(r->year, mo, d, h, mi, s)) {
 		st->wall = local_ns(r->year, mo, d, h, mi, s);
 		st->style = "syslog";
 		return p + 4 + c;

@@ -26,6 +26,8 @@ const char *tracecmd_get_uname(struct tracecmd_input *handle);
 const char *tracecmd_get_trace_clock(struct tracecmd_input *handle);
 const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
 int tracecmd_cpus(struct tracecmd_input *handle);
+unsigned long long tracecmd_get_options_offset(struct tracecmd_input *handle);
+unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
 
 #define MAX_HANDLES	64
 #define MAX_CPUS	8192
@@ -169,6 +171,79 @@ static int store_cpustats(struct import *im, const char *stats)
 	return 0;
 }
 
+static bool read_at(int fd, void *buf, size_t n, unsigned long long off)
+{
+	return off < (unsigned long long)INT64_MAX &&
+	       pread(fd, buf, n, (off_t)off) == (ssize_t)n;
+}
+
+/*
+ * libtracecmd 1.x crashes (a NULL dereference in tracecmd_close() on its
+ * own error path) in tracecmd_buffer_instance_handle() when the CPU data
+ * of a version 6 file lies past its end: a truncated trace.dat with
+ * instance buffers.  Version 7 files are checked by tracecmd_open().  For
+ * version 6, walk the options (u16 id, u32 size, data; id 0 ends them):
+ * each BUFFER option (id 3) starts with the u64 offset of its instance's
+ * "flyrecord\0", which is followed by a (u64 offset, u64 size) per CPU,
+ * as is the top buffer's "flyrecord\0" right after the options.  Every
+ * CPU's data must be inside the file.  Little-endian files only.
+ */
+static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t size)
+{
+	unsigned long long off = tracecmd_get_options_offset(h), fly[MAX_HANDLES];
+	unsigned long long end = (unsigned long long)size;
+	int fd, i, nfly = 0, cpus = tracecmd_cpus(h), c;
+	bool ok = false;
+
+	if (tracecmd_get_in_file_version(h) != 6 || !off || cpus <= 0 || cpus > MAX_CPUS ||
+	    tep_is_file_bigendian(tracecmd_get_tep(h)))
+		return true;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;	/* libtracecmd will say it cannot read it */
+	for (i = 0; i < 65536; i++) {
+		unsigned char opt[6];
+		unsigned short id;
+		unsigned int len;
+
+		if (!read_at(fd, opt, sizeof(opt), off))
+			goto out;
+		memcpy(&id, opt, 2);
+		memcpy(&len, opt + 2, 4);
+		if (id == 0) {
+			off += 2;
+			break;
+		}
+		if (id == 3 && nfly < MAX_HANDLES - 1 &&
+		    !read_at(fd, &fly[nfly++], 8, off + 6))
+			goto out;
+		off += 6 + (unsigned long long)len;
+		if (off > end)
+			goto out;
+	}
+	fly[nfly++] = off;	/* the top buffer's, unless "latency  \0" */
+	for (i = 0; i < nfly; i++) {
+		char magic[10];
+
+		if (!read_at(fd, magic, sizeof(magic), fly[i]))
+			goto out;
+		if (memcmp(magic, "flyrecord", sizeof(magic)))
+			continue;
+		for (c = 0; c < cpus; c++) {
+			unsigned long long cpu[2];
+
+			if (!read_at(fd, cpu, sizeof(cpu), fly[i] + 10 + 16ULL * (unsigned)c))
+				goto out;
+			if (cpu[1] && (cpu[0] > end || cpu[1] > end - cpu[0]))
+				goto out;
+		}
+	}
+	ok = true;
+out:
+	close(fd);
+	return ok;
+}
+
 static char *errf(const char *path, const char *what)
 {
 	return ol_strdupf("'%s': %s", path, what);
@@ -202,6 +277,10 @@ int ol_import_tracedat(struct ol_store *st, const char *path, bool progress, cha
 	if (!h) {
 		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
 		return -1;
+	}
+	if (!v6_data_in_file(h, path, im.size)) {
+		*err = errf(path, "cannot read this trace.dat (truncated: event data past its end)");
+		goto out;
 	}
 	im.last_ts = calloc(MAX_CPUS, sizeof(*im.last_ts));
 	im.missed = calloc(MAX_CPUS, sizeof(*im.missed));

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# Rewrite an uncompressed trace.dat v6 (trace-cmd convert --file-version 6
+# --compression none) keeping only the event systems oomlens reads, no
+# kallsyms and no printk formats; absolute offsets are shifted by a
+# multiple of the page size so that the CPU data stays page aligned.
+# Usage: trace-cmd convert -i X.dat -o v6.dat --file-version 6 --compression none
+#        python3 tests/fuzz/shrink-tracedat.py v6.dat small.dat
+# (makes tests/fuzz/corpus/fuzz-tracedat/seed-selfexit-v6-small.dat from samples/data/selfexit.dat)
+import struct,sys
+KEEP={b'oom',b'sched',b'task',b'signal',b'mmap',b'kmem',b'mmap_lock',b'printk'}
+d=open(sys.argv[1],'rb').read()
+out=bytearray(); p=0
+def u(fmt):
+    global p
+    v=struct.unpack_from('<'+fmt,d,p)[0]; p+=struct.calcsize('<'+fmt); return v
+p=d.index(b'\0',10)+1+2; page=u('I')
+for name in (b'header_page\0',b'header_event\0'):
+    p+=len(name); sz=u('Q'); p+=sz
+n=u('I')
+for i in range(n): sz=u('Q'); p+=sz
+out+=d[:p]
+ns=u('I'); systems=[]
+for i in range(ns):
+    e=d.index(b'\0',p); name=d[p:e]; start=p; p=e+1; ne=u('I')
+    for j in range(ne): sz=u('Q'); p+=sz
+    if name in KEEP: systems.append(d[start:p])
+out+=struct.pack('<I',len(systems))+b''.join(systems)
+ksz=u('I'); p+=ksz
+psz=u('I'); p+=psz
+rest_start=p   # cmdlines, cpus, options, flyrecords, data
+removed=rest_start-(len(out)+8)
+pad=removed%page          # keep the shift a multiple of the page size
+out+=struct.pack('<I',pad)+b'\n'*pad+struct.pack('<I',0)
+delta=rest_start-len(out); assert delta%page==0
+rest=bytearray(d[rest_start:])
+def fix(off):   # shift one u64 absolute offset stored at file offset off
+    v=struct.unpack_from('<Q',d,off)[0]
+    if v: struct.pack_into('<Q',rest,off-rest_start,v-delta)
+# options: BUFFER (3) offsets
+p=rest_start; sz=u('Q'); p+=sz; cpus=u('I'); assert d[p:p+10]==b'options  \0'; p+=10
+bufs=[]
+while True:
+    oid=u('H')
+    if oid==0: break
+    sz=u('I')
+    if oid==3: fix(p); bufs.append(struct.unpack_from('<Q',d,p)[0])
+    p+=sz
+for fr in [p]+bufs:
+    assert d[fr:fr+10]==b'flyrecord\0', fr
+    for c in range(cpus): fix(fr+10+16*c)
+out+=rest
+open(sys.argv[2],'wb').write(out)
+print(len(d),'->',len(out),'delta',delta)
