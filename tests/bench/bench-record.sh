@@ -67,7 +67,8 @@ level 256 2
 level 1024 2
 
 [ "$SOAK" -gt 0 ] || exit 0
-echo "bench-record: --watch soak, $SOAK s of churn, an OOM episode every 120 s"
+every=${BENCH_SOAK_EVERY:-0}	# 0: one OOM episode, 30 s in (the issue's soak)
+echo "bench-record: --watch soak, $SOAK s of churn, $([ "$every" -gt 0 ] && echo "an OOM episode every $every s" || echo "one OOM episode at 30 s")"
 db=$work/watch.db
 rm -f "$db"
 echo $((64 << 20)) > "$CG/$LIMITF"
@@ -77,7 +78,7 @@ churn=$!
 rec=$!
 t=0
 while [ $t -lt "$SOAK" ]; do
-	if [ $((t % 120)) -eq 30 ]; then
+	if { [ "$every" -gt 0 ] && [ $((t % every)) -eq 30 ]; } || [ $t -eq 30 ]; then
 		sh -c "echo \$\$ > '$CG/cgroup.procs' && exec '$STORM' 3 1 20" >/dev/null 2>&1
 	fi
 	sleep 10; t=$((t + 10))
@@ -89,3 +90,5 @@ cat "$work/watch.out"
 echo "  episodes: $(q "$db" "SELECT count(*) FROM sources WHERE events > 0") sources with events," \
      "$(q "$db" "SELECT count(*) FROM events") events, $(stat -c %s "$db") bytes," \
      "kills $(q "$db" "SELECT count(*) FROM events WHERE name = 'oom:mark_victim'")"
+echo "  kept $(q "$db" "SELECT count(*) FROM events") of the events read (see the recorder's line above);" \
+     "bound: the episodes' windows (--watch-before 30 s + --watch-after 60 s after the last OOM event)"
