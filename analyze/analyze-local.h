@@ -20,7 +20,7 @@
 
 struct ol_row;
 
-#define OL_ANALYSIS_VERSION	"1"
+#define OL_ANALYSIS_VERSION	"2"
 
 #define NS_PER_SEC		1000000000LL
 #define NS_PER_MS		1000000LL
@@ -68,7 +68,12 @@ struct ol_era {
 	enum ol_confidence exit_rule_conf;
 	int reaper_delay;			/* 1 delayed (5.18+), 0 immediate, -1 unknown */
 	enum ol_confidence reaper_delay_conf;
-	char name[96];				/* "6.1+ (exit_mmap, ...)" */
+	char name[160];				/* "6.1+ (exit_mmap, ...)" */
+	/* what the data is: sources of kind kmsg only, trace only, both */
+	bool kmsg_only, has_kmsg;
+	const char *evidence;			/* "kernel-log-only", "trace", "trace+kernel-log" */
+	bool from_release;			/* rules inferred from meta kernel_release */
+	char release[64];			/* meta kernel_release ("" if none) */
 };
 
 int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err);
@@ -128,6 +133,15 @@ struct ol_vstate {
 	size_t pcap, ccap, vcap;
 };
 
+/* One row of the task table in a kill's OOM report (oom_tasks); -1 unknown. */
+struct ol_otask {
+	int victim;
+	int pid;
+	long long uid, tgid, total_vm, rss, rss_anon, rss_file, rss_shmem;
+	long long pgtables_bytes, swapents, oom_score_adj;
+	char name[64];
+};
+
 struct ol_build {
 	sqlite3 *db;
 	struct ol_era era;
@@ -175,8 +189,18 @@ struct ol_build {
 		int64_t sel_ts, sel_id;
 		char sel_comm[64];
 		char sel_line[192];
+		/* the report's facts for the victim (ol_victim "oom report") */
+		bool invoked;		/* an "invoked oom-killer" line began it */
+		char gfp[160];		/* as printed */
+		int order, invoker_pid;
+		char invoker[64], nodemask[64], task_memcg[256];
+		bool in_table;		/* inside its task table */
+		struct ol_otask *rows;	/* task table rows (victim -1 until attached) */
+		size_t nrows, rowcap;
 	} pend[16];
 	int npend;
+	struct ol_otask *otasks;	/* attached task table rows, by victim */
+	size_t notasks, otcap;
 	int64_t first_ns, last_ns;
 	/* gaps */
 	struct ol_gap { int cpu; int64_t lo, hi; long long lost; } *gaps;

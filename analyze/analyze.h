@@ -157,6 +157,21 @@ struct ol_victim {
 	struct ol_rss_sample	*curve;		/* held memory over time, may be empty */
 	size_t			ncurve;
 	bool			lost_in_window;	/* events lost between kill and freed */
+
+	/*
+	 * The kernel's OOM report of this kill (its console / kernel log
+	 * lines: "invoked oom-killer", "oom-kill:constraint=", "memory:
+	 * usage"); NULL / -1 / OL_NONE when the data has no such line.
+	 * Strings are untrusted kernel text.
+	 */
+	char		*gfp_mask;		/* as printed: "0xcc0(GFP_KERNEL)" */
+	int		order;			/* allocation order, -1 unknown */
+	char		*constraint;		/* "CONSTRAINT_MEMCG", ... */
+	char		*nodemask;		/* "(null)", "0-1", ... */
+	char		*oom_memcg, *task_memcg;	/* cgroup paths */
+	char		*invoker;		/* comm of the task that invoked the OOM killer */
+	int64_t		memcg_usage_kb, memcg_limit_kb;	/* "memory: usage .., limit .." */
+	size_t		ntasks;			/* rows in oom_tasks for this kill */
 };
 
 struct ol_episode {
@@ -197,6 +212,11 @@ struct ol_analysis {
 	 * arrays and strings ol_analysis_free() frees one by one.
 	 */
 	void			*blocks;
+
+	/* analysis_meta "evidence": "kernel-log-only", "trace",
+	 * "trace+kernel-log" ("" in an older analysis) */
+	char			*evidence;
+	bool			kmsg_only;	/* only a kernel log: verdicts at most inferred */
 };
 
 /*

@@ -14,6 +14,9 @@ static void build_free(struct ol_build *b)
 	for (i = 0; b->vs && i < b->a->nvictims; i++)
 		free(b->vs[i].constraint);
 	free(b->vs);
+	for (i = 0; i < (size_t)b->npend; i++)
+		free(b->pend[i].rows);
+	free(b->otasks);
 	free(b->mms);
 	free(b->gaps);
 	ol_map_free(&b->pid2tgid);

@@ -80,6 +80,8 @@ static void kernel_version(sqlite3 *db, struct ol_era *era)
 
 		if (v && sscanf(v, "%d.%d", &era->kver_major, &era->kver_minor) != 2)
 			era->kver_major = era->kver_minor = 0;
+		if (v)
+			snprintf(era->release, sizeof(era->release), "%s", v);
 	}
 	sqlite3_finalize(s);
 }
@@ -87,6 +89,28 @@ static void kernel_version(sqlite3 *db, struct ol_era *era)
 static int kver(const struct ol_era *e)
 {
 	return e->kver_major * 1000 + e->kver_minor;
+}
+
+/*
+ * What the database holds: a kernel log alone has no event formats and
+ * no trace events, only its OOM lines as printk:console events, so every
+ * time and verdict from it is at most inferred.
+ */
+static void evidence(sqlite3 *db, struct ol_era *era)
+{
+	sqlite3_stmt *s = NULL;
+	int kmsg = 0, other = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(sum(kind = 'kmsg'), 0),"
+			       " coalesce(sum(kind != 'kmsg'), 0) FROM sources",
+			       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		kmsg = sqlite3_column_int(s, 0);
+		other = sqlite3_column_int(s, 1);
+	}
+	sqlite3_finalize(s);
+	era->has_kmsg = kmsg > 0;
+	era->kmsg_only = kmsg > 0 && !other;
+	era->evidence = era->kmsg_only ? "kernel-log-only" : kmsg ? "trace+kernel-log" : "trace";
 }
 
 int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err)
@@ -104,6 +128,7 @@ int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err)
 	era->has_reaper_events = have(db, "oom", "start_task_reaping", NULL);
 	era->has_process_free = have(db, "sched", "sched_process_free", NULL);
 	kernel_version(db, era);
+	evidence(db, era);
 
 	/* mmap:exit_mmap exists from 6.1, the same release that moved the
 	 * exit path's MMF_OOM_SKIP after unmap_vmas(): observed from formats. */
@@ -113,9 +138,17 @@ int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err)
 	} else if (kver(era) && kver(era) <= 4013) {
 		era->exit_rule = EXIT_RULE_AFTER_FREE;
 		era->exit_rule_conf = OL_CONF_INFERRED;
+		era->from_release = true;
 	} else if (kver(era) && kver(era) < 6001) {
 		era->exit_rule = EXIT_RULE_BEFORE_UNMAP;
 		era->exit_rule_conf = OL_CONF_INFERRED;
+		era->from_release = true;
+	} else if (kver(era)) {
+		/* 6.1+ without the exit_mmap format: a kernel log alone (or
+		 * the event not recorded); a backport cannot be seen */
+		era->exit_rule = EXIT_RULE_AFTER_UNMAP;
+		era->exit_rule_conf = OL_CONF_INFERRED;
+		era->from_release = true;
 	} else {
 		/* no exit_mmap format and no usable version: most kernels
 		 * in the field without the event are 4.14 .. 6.0 */
@@ -166,12 +199,24 @@ void ol_era_finish(struct ol_era *era, const struct ol_analysis *a)
 		era->reaper_delay = 0;
 		era->reaper_delay_conf = OL_CONF_INFERRED;
 	}
-	snprintf(era->name, sizeof(era->name), "%s%s%s%s",
-		 era->exit_rule == EXIT_RULE_AFTER_UNMAP ? "6.1+" :
-		 era->exit_rule == EXIT_RULE_AFTER_FREE ? "<=4.13" :
-		 era->exit_rule == EXIT_RULE_BEFORE_UNMAP ? "4.14-6.0" : "unknown",
-		 era->group_dead ? ", exit-before-mm(6.16+)" : "",
-		 era->reaper_delay == 1 ? ", reaper-delay-2s" :
-		 era->reaper_delay == 0 ? ", reaper-immediate" : "",
-		 era->mark_victim_ext ? ", mark_victim-extended" : ", mark_victim-pid-only");
+	{
+		/* without formats, sched_process_exit's group_dead (6.16+)
+		 * can only come from the release */
+		bool gd = era->group_dead || (era->from_release && kver(era) >= 6016);
+		char src[112] = "";
+
+		if (era->from_release)
+			snprintf(src, sizeof(src), " (inferred from the kernel release %.64s)",
+				 era->release);
+		snprintf(era->name, sizeof(era->name), "%s%s%s%s%s",
+			 era->exit_rule == EXIT_RULE_AFTER_UNMAP ? "6.1+" :
+			 era->exit_rule == EXIT_RULE_AFTER_FREE ? "<=4.13" :
+			 era->exit_rule == EXIT_RULE_BEFORE_UNMAP ? "4.14-6.0" : "unknown",
+			 gd ? ", exit-before-mm(6.16+)" : "",
+			 era->reaper_delay == 1 ? ", reaper-delay-2s" :
+			 era->reaper_delay == 0 ? ", reaper-immediate" : "",
+			 !era->has_mark_victim ? ", no-mark_victim" :
+			 era->mark_victim_ext ? ", mark_victim-extended" : ", mark_victim-pid-only",
+			 src);
+	}
 }

@@ -91,6 +91,20 @@ static void skip_bracket(struct ol_build *b, int vi)
 	if (m) {
 		switch (b->era.exit_rule) {
 		case EXIT_RULE_AFTER_UNMAP:
+			if (m->exit_mmap_ns == OL_NONE && !b->era.has_exit_mmap &&
+			    b->era.kver_major * 1000 + b->era.kver_minor < 6016) {
+				/* 6.1-6.15 known from the release only, no exit_mmap
+				 * event: sched_process_exit still fires after
+				 * exit_mm(), so the last exit bounds the flag */
+				int64_t hi = v->exit_ns != OL_NONE ? v->exit_ns : vs->last_exit_ns;
+
+				if (hi != OL_NONE)
+					c[nc++] = (typeof(c[0])){ v->kill_ns, hi, vs->group_dead_id >= 0 ?
+						vs->group_dead_id : vs->last_exit_id, OL_SKIP_BY_EXIT,
+						OL_CONF_INFERRED, "exit_mmap after unmapping (6.1+ rule, from "
+						"the kernel release), before the last thread's exit" };
+				break;
+			}
 			if (m->exit_mmap_ns == OL_NONE)
 				break;
 			if (m->cand_hi != OL_NONE && m->cand_hi <= m->exit_mmap_ns)
@@ -204,7 +218,10 @@ static void freed(struct ol_build *b, int vi)
 		}
 	}
 	if (ts == OL_NONE) {
-		bool could = b->era.has_exit_mmap || b->era.has_rss_stat || b->era.has_console;
+		/* a kernel log alone never says that memory came back (the
+		 * exit path prints nothing): no line is no evidence */
+		bool could = !b->era.kmsg_only && (b->era.has_exit_mmap || b->era.has_rss_stat ||
+						   b->era.has_console);
 
 		v->freed_by = could ? OL_FREED_BY_NOT_FREED : OL_FREED_BY_UNKNOWN;
 		v->freed_confidence = could ? OL_CONF_INFERRED : OL_CONF_UNKNOWN;
@@ -236,6 +253,14 @@ static void reaper_metrics(struct ol_build *b, int vi)
 	if (vs->unable_ns != OL_NONE)
 		r->end_ns = vs->unable_ns;
 	if (vs->reaped_line_ns != OL_NONE) {
+		/* no oom:*_task_reaping events (a kernel log alone): the
+		 * "reaped process" line is printed as the run ends */
+		if (!b->era.has_reaper_events) {
+			if (r->end_ns == OL_NONE)
+				r->end_ns = vs->reaped_line_ns;
+			if (!r->attempts)
+				r->attempts = 1;
+		}
 		r->left_kb = vs->now_anon + vs->now_file + vs->now_shmem;
 		if (rss != OL_NONE)
 			r->reaped_kb = rss > r->left_kb ? rss - r->left_kb : 0;

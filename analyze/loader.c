@@ -21,6 +21,12 @@ static char *coltxt(sqlite3_stmt *s, int i)
 	return ol_xstrdup(t);
 }
 
+/* NULL for SQL NULL (a fact the data does not have). */
+static char *coltxt_null(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : coltxt(s, i);
+}
+
 static bool coleq(sqlite3_stmt *s, int i, const char *x)
 {
 	const char *t = (const char *)sqlite3_column_text(s, i);
@@ -108,6 +114,8 @@ static int load_header(sqlite3 *db, struct ol_analysis *a)
 	a->hostname = meta_value(db, "meta", "hostname");
 	a->clock = meta_value(db, "meta", "clock");
 	a->era = meta_value(db, "analysis_meta", "era");
+	a->evidence = meta_value(db, "analysis_meta", "evidence");
+	a->kmsg_only = !strcmp(a->evidence, "kernel-log-only");
 	t = meta_value(db, "meta", "cpus");
 	a->cpus = atoi(t);
 	free(t);
@@ -133,7 +141,10 @@ static int load_victims(sqlite3 *db, struct ol_analysis *a)
 		" trigger_pid, trigger_comm, domain, bypass, grp, kill_ns, skip_ns, skip_lo_ns,"
 		" skip_hi_ns, skip_by, skip_confidence, freed_ns, last_freed_ns, freed_by,"
 		" freed_confidence, exit_ns, process_free_ns, verdict, verdict_confidence,"
-		" lost_in_window FROM victims ORDER BY id");
+		" lost_in_window, gfp_mask, gfp_order, oom_constraint, oom_nodemask, oom_memcg,"
+		" task_memcg, oom_invoker, memcg_usage_kb, memcg_limit_kb,"
+		" (SELECT count(*) FROM oom_tasks t WHERE t.victim = victims.id)"
+		" FROM victims ORDER BY id");
 	size_t n = 0, cap = 0;
 
 	if (!s)
@@ -189,6 +200,17 @@ static int load_victims(sqlite3 *db, struct ol_analysis *a)
 		v->verdict = enum_of(s, i++, verdict_name, OL_VERDICT_NR);
 		v->verdict_confidence = conf_of(s, i++);
 		v->lost_in_window = sqlite3_column_int(s, i++);
+		v->gfp_mask = coltxt_null(s, i++);
+		x = col64(s, i++);
+		v->order = x != OL_NONE ? (int)x : -1;
+		v->constraint = coltxt_null(s, i++);
+		v->nodemask = coltxt_null(s, i++);
+		v->oom_memcg = coltxt_null(s, i++);
+		v->task_memcg = coltxt_null(s, i++);
+		v->invoker = coltxt_null(s, i++);
+		v->memcg_usage_kb = col64(s, i++);
+		v->memcg_limit_kb = col64(s, i++);
+		v->ntasks = (size_t)sqlite3_column_int64(s, i++);
 		v->reaper.wake_ns = v->reaper.start_ns = v->reaper.end_ns = OL_NONE;
 		v->reaper.reaped_kb = v->reaper.left_kb = OL_NONE;
 		a->nvictims = ++n;
@@ -414,6 +436,12 @@ void ol_analysis_free(struct ol_analysis *a)
 		free(v->comm);
 		free(v->trigger_comm);
 		free(v->domain);
+		free(v->gfp_mask);
+		free(v->constraint);
+		free(v->nodemask);
+		free(v->oom_memcg);
+		free(v->task_memcg);
+		free(v->invoker);
 		for (k = 0; k < v->nverdicts; k++)
 			free(v->verdicts[k].evidence);
 		free(v->verdicts);
@@ -442,5 +470,6 @@ void ol_analysis_free(struct ol_analysis *a)
 	free(a->clock);
 	free(a->sources);
 	free(a->era);
+	free(a->evidence);
 	free(a);
 }

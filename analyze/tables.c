@@ -16,6 +16,7 @@ static const char *const schema[] = {
 	"DROP TABLE IF EXISTS timeline",
 	"DROP TABLE IF EXISTS rss_curve",
 	"DROP TABLE IF EXISTS analysis_meta",
+	"DROP TABLE IF EXISTS oom_tasks",
 	"CREATE TABLE analysis_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 	"CREATE TABLE victims(id INTEGER PRIMARY KEY, episode INTEGER, pid INTEGER, tgid INTEGER,"
 	" comm TEXT, uid INTEGER, oom_score_adj INTEGER, total_vm_kb INTEGER, anon_kb INTEGER,"
@@ -24,7 +25,13 @@ static const char *const schema[] = {
 	" kill_ns INTEGER, skip_ns INTEGER, skip_lo_ns INTEGER, skip_hi_ns INTEGER, skip_by TEXT,"
 	" skip_confidence TEXT, freed_ns INTEGER, last_freed_ns INTEGER, freed_by TEXT,"
 	" freed_confidence TEXT, exit_ns INTEGER, process_free_ns INTEGER, verdict TEXT,"
-	" verdict_confidence TEXT, lost_in_window INTEGER)",
+	" verdict_confidence TEXT, lost_in_window INTEGER, gfp_mask TEXT, gfp_order INTEGER,"
+	" oom_constraint TEXT, oom_nodemask TEXT, oom_memcg TEXT, task_memcg TEXT, oom_invoker TEXT,"
+	" memcg_usage_kb INTEGER, memcg_limit_kb INTEGER)",
+	"CREATE TABLE oom_tasks(victim INTEGER, pid INTEGER, uid INTEGER, tgid INTEGER,"
+	" total_vm_pages INTEGER, rss_pages INTEGER, rss_anon INTEGER, rss_file INTEGER,"
+	" rss_shmem INTEGER, pgtables_bytes INTEGER, swapents INTEGER, oom_score_adj INTEGER,"
+	" name TEXT)",
 	"CREATE TABLE episodes(id INTEGER PRIMARY KEY, domain TEXT, start_ns INTEGER, end_ns INTEGER,"
 	" first_victim INTEGER, victims INTEGER, unnecessary INTEGER)",
 	"CREATE TABLE reaper_runs(victim INTEGER PRIMARY KEY, wake_ns INTEGER, start_ns INTEGER,"
@@ -39,7 +46,8 @@ static const char *const schema[] = {
 };
 
 /* Built once the rows are in: one sort instead of an insert per row. */
-static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns)";
+static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns);"
+	"CREATE INDEX oom_tasks_by_victim ON oom_tasks(victim)";
 
 /*
  * rss_curve is most of the rows written (tens per victim): inserted
@@ -66,6 +74,54 @@ static void bindtxt(sqlite3_stmt *s, int i, const char *t)
 {
 	/* static: every statement is stepped before the strings go away */
 	sqlite3_bind_text(s, i, t ? t : "", -1, SQLITE_STATIC);
+}
+
+static int step(sqlite3_stmt *s);
+
+/* NULL stays NULL: a fact the data does not have */
+static void bindnull(sqlite3_stmt *s, int i, const char *t)
+{
+	if (t)
+		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* -1 (not in the row) is NULL */
+static void bindll(sqlite3_stmt *s, int i, long long v)
+{
+	if (v < 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+static int write_otasks(struct ol_build *b, sqlite3_stmt *s)
+{
+	size_t i;
+
+	for (i = 0; i < b->notasks; i++) {
+		const struct ol_otask *t = &b->otasks[i];
+
+		sqlite3_bind_int(s, 1, t->victim);
+		sqlite3_bind_int(s, 2, t->pid);
+		bindll(s, 3, t->uid);
+		bindll(s, 4, t->tgid);
+		bindll(s, 5, t->total_vm);
+		bindll(s, 6, t->rss);
+		bindll(s, 7, t->rss_anon);
+		bindll(s, 8, t->rss_file);
+		bindll(s, 9, t->rss_shmem);
+		bindll(s, 10, t->pgtables_bytes);
+		bindll(s, 11, t->swapents);
+		/* oom_score_adj is -1000 .. 1000: only the parser's -1 default
+		 * cannot be told apart, and a row always has it */
+		sqlite3_bind_int64(s, 12, t->oom_score_adj);
+		sqlite3_bind_text(s, 13, t->name, -1, SQLITE_STATIC);
+		if (step(s))
+			return -1;
+	}
+	return 0;
 }
 
 static int step(sqlite3_stmt *s)
@@ -117,11 +173,18 @@ static int meta(sqlite3 *db, sqlite3_stmt *s, const char *k, const char *v)
 static int write_meta(struct ol_build *b, sqlite3_stmt *s)
 {
 	const struct ol_era *e = &b->era;
-	char num[64];
+	char num[112];
 	int rc = 0;
 
 	rc |= meta(b->db, s, "analysis_version", OL_ANALYSIS_VERSION);
 	rc |= meta(b->db, s, "era", e->name);
+	rc |= meta(b->db, s, "evidence", e->evidence ? e->evidence : "trace");
+	if (e->from_release)
+		snprintf(num, sizeof(num), "inferred from the kernel release %.40s", e->release);
+	else
+		snprintf(num, sizeof(num), "%s", e->has_exit_mmap ? "event formats" :
+			 "unknown (no formats, no kernel release)");
+	rc |= meta(b->db, s, "era_source", num);
 	rc |= meta(b->db, s, "exit_rule", ol_exit_rule_name(e->exit_rule));
 	rc |= meta(b->db, s, "exit_rule_confidence", ol_confidence_name(e->exit_rule_conf));
 	rc |= meta(b->db, s, "reaper_delay", e->reaper_delay == 1 ? "2s" :
@@ -186,6 +249,15 @@ static int write_victim(sqlite3_stmt *s, const struct ol_victim *v)
 	bindtxt(s, i++, ol_verdict_name(v->verdict));
 	bindtxt(s, i++, ol_confidence_name(v->verdict_confidence));
 	sqlite3_bind_int(s, i++, v->lost_in_window);
+	bindnull(s, i++, v->gfp_mask);
+	bind64(s, i++, v->order >= 0 ? v->order : OL_NONE);
+	bindnull(s, i++, v->constraint);
+	bindnull(s, i++, v->nodemask);
+	bindnull(s, i++, v->oom_memcg);
+	bindnull(s, i++, v->task_memcg);
+	bindnull(s, i++, v->invoker);
+	bind64(s, i++, v->memcg_usage_kb);
+	bind64(s, i++, v->memcg_limit_kb);
 	return step(s);
 }
 
@@ -194,14 +266,16 @@ int ol_write_tables(struct ol_build *b, char **err)
 	static const char *const ins[] = {
 		"INSERT INTO analysis_meta VALUES(?1, ?2)",
 		"INSERT INTO victims VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34)",
+		"?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,"
+		"?37,?38,?39,?40,?41,?42,?43)",
 		"INSERT INTO episodes VALUES(?1,?2,?3,?4,?5,?6,?7)",
 		"INSERT INTO reaper_runs VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 		"INSERT INTO verdicts VALUES(?1,?2,?3,?4,?5,?6)",
 		"INSERT INTO timeline VALUES(?1,?2,?3,?4,?5,?6)",
 		"INSERT INTO rss_curve VALUES(?1,?2,?3)",
+		"INSERT INTO oom_tasks VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
 	};
-	sqlite3_stmt *st[7] = { NULL };
+	sqlite3_stmt *st[8] = { NULL };
 	struct curve_rows *cr = calloc(1, sizeof(*cr));
 	struct ol_analysis *a = b->a;
 	char *many = NULL;
@@ -222,7 +296,7 @@ int ol_write_tables(struct ol_build *b, char **err)
 	for (n = 0; schema[n]; n++)
 		if (sqlite3_exec(b->db, schema[n], NULL, NULL, NULL) != SQLITE_OK)
 			goto out;
-	for (n = 0; n < 7; n++)
+	for (n = 0; n < 8; n++)
 		if (sqlite3_prepare_v2(b->db, ins[n], -1, &st[n], NULL) != SQLITE_OK)
 			goto out;
 	if (sqlite3_prepare_v2(b->db, many, -1, &cr->many, NULL) != SQLITE_OK)
@@ -286,7 +360,7 @@ int ol_write_tables(struct ol_build *b, char **err)
 		if (step(st[2]))
 			goto out;
 	}
-	if (curve_flush(cr, true) ||
+	if (write_otasks(b, st[7]) || curve_flush(cr, true) ||
 	    sqlite3_exec(b->db, curve_index, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
@@ -296,7 +370,7 @@ out:
 		*err = ol_fmt("cannot write the analysis tables: %s", sqlite3_errmsg(b->db));
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	for (n = 0; n < 7; n++)
+	for (n = 0; n < 8; n++)
 		sqlite3_finalize(st[n]);
 	if (cr)
 		sqlite3_finalize(cr->many);

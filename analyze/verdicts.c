@@ -89,6 +89,114 @@ static const char *mem_parts(char *buf, size_t len, const struct ol_victim *v)
 	return buf;
 }
 
+/*
+ * The task table row of process @tgid in the OOM report of victim @vi's
+ * kill (NULL if not listed); *@nrows: rows that report had (0: none
+ * recorded, so absence means nothing).  Rows are kept in victim order.
+ */
+static const struct ol_otask *report_row(const struct ol_build *b, int vi, int tgid,
+					 size_t *nrows)
+{
+	const struct ol_otask *found = NULL;
+	size_t lo = 0, hi = b->notasks;
+
+	*nrows = 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (b->otasks[mid].victim < vi)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < b->notasks && b->otasks[lo].victim == vi; lo++) {
+		(*nrows)++;
+		/* the largest thread of the process (rss is per mm, equal) */
+		if (b->otasks[lo].tgid == tgid && (!found || b->otasks[lo].rss > found->rss))
+			found = &b->otasks[lo];
+	}
+	return found;
+}
+
+/* "; this kill's OOM report still listed ..." / "... no longer listed ..." */
+static void table_note(const struct ol_build *b, int bi, const struct ol_victim *A,
+		       char *buf, size_t len)
+{
+	size_t n;
+	const struct ol_otask *t = report_row(b, bi, A->tgid, &n);
+
+	buf[0] = 0;
+	if (!n)
+		return;
+	if (!t)
+		snprintf(buf, len, "; the task table of this kill's OOM report no longer listed "
+			 "process %d, so all its threads had left the task list the OOM killer "
+			 "scans while its mm lived on", A->tgid);
+	else if (t->rss >= 0)
+		snprintf(buf, len, "; the task table of this kill's OOM report still listed its "
+			 "thread %d (%s) with %lld pages resident%s", t->pid, t->name, t->rss,
+			 t->rss_shmem > 0 && t->rss_shmem * 2 >= t->rss ? ", most of them shmem" : "");
+}
+
+/*
+ * A kernel log alone: a kill in the same domain after an earlier
+ * victim's "oom_reaper: reaped process ..., now anon-rss:..,
+ * file-rss:.., shmem-rss:N" line showed it still held >= 1 MB and >= 10%
+ * of its memory.  oom_reap_task() sets MMF_OOM_SKIP right after that
+ * line, and the OOM killer then chooses again although that memory may
+ * still be held; whether it ever came back, the exit path does not log.
+ * A candidate, never more than inferred.
+ */
+static void log_candidate(struct ol_build *b, int bi)
+{
+	struct ol_analysis *an = b->a;
+	struct ol_victim *B = &an->victims[bi];
+	int ai, best = -1, steps = 0;
+	int64_t best_left = 0;
+	char r1[32], note[256];
+
+	for (ai = bi - 1; ai >= 0 && steps < 4096; ai--, steps++) {
+		struct ol_victim *A = &an->victims[ai];
+		struct ol_vstate *vs = &b->vs[ai];
+		int64_t left, floor;
+
+		if (B->kill_ns - A->kill_ns > 60 * NS_PER_SEC)
+			break;
+		if (!same_domain(b, ai, bi) || A->bypass || (B->group >= 0 && A->group == B->group))
+			continue;
+		if (vs->reaped_line_ns == OL_NONE || vs->reaped_line_ns > B->kill_ns)
+			continue;
+		if (A->freed_ns != OL_NONE && A->freed_ns <= B->kill_ns)
+			continue;
+		left = vs->now_anon + vs->now_file + vs->now_shmem;
+		floor = A->rss_kb != OL_NONE ? A->rss_kb / 10 : 0;
+		if (left < 1024 || left < floor)
+			continue;
+		if (best < 0 || left > best_left) {
+			best = ai;
+			best_left = left;
+		}
+	}
+	if (best < 0)
+		return;
+	{
+		struct ol_victim *A = &an->victims[best];
+		struct ol_vstate *vs = &b->vs[best];
+
+		table_note(b, bi, A, note, sizeof(note));
+		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, OL_CONF_INFERRED, best,
+			       "candidate (kernel log only): pid %d (%s) still held %lld kB (anon %lld kB, "
+			       "file %lld kB, shmem %lld kB) per the oom_reaper's \"reaped process\" line "
+			       "at %s after its kill, %.3f s before this victim was chosen; the oom_reaper "
+			       "sets MMF_OOM_SKIP right after that line, so the OOM killer chose again%s; "
+			       "whether and when that memory came back is not in a kernel log.",
+			       A->pid, A->comm, (long long)best_left, (long long)vs->now_anon,
+			       (long long)vs->now_file, (long long)vs->now_shmem,
+			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns),
+			       (double)(B->kill_ns - vs->reaped_line_ns) / 1e9, note);
+	}
+}
+
 static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 {
 	struct ol_analysis *an = b->a;
@@ -96,7 +204,7 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 	int ai, best = -1;
 	int64_t best_held = 0;
 	bool best_known = false;
-	char r1[32], r2[32], r3[48], parts[128], why[256], reap[64];
+	char r1[32], r2[32], r3[48], parts[128], why[512], reap[64];
 	enum ol_confidence c;
 
 	if (B->bypass || b->vs[bi].sharer)
@@ -124,6 +232,8 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			best_known = known;
 		}
 	}
+	if (best < 0 && b->era.kmsg_only)
+		log_candidate(b, bi);
 	if (best < 0)
 		return;
 	{
@@ -150,6 +260,13 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
 				 "no longer saw it, while its mm lived on (pinned by another task or "
 				 "waiting for the reaper)", ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns));
+		} else if (b->era.kmsg_only) {
+			char note[256];
+
+			table_note(b, bi, A, note, sizeof(note));
+			snprintf(why, sizeof(why), "the kernel log shows no freeing of it before the "
+				 "oom_reaper's line%s", note);
+			c = cmin(c, OL_CONF_INFERRED);
 		} else {
 			snprintf(why, sizeof(why), "the data shows neither MMF_OOM_SKIP nor its exit "
 				 "before this kill");
@@ -175,6 +292,44 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 	}
 }
 
+/*
+ * A kernel log alone: the only statement of what a victim still held
+ * after its kill is the oom_reaper's "now anon-rss:..,shmem-rss:.." line
+ * (no line is no evidence: the exit path logs nothing).
+ */
+static void log_ineffective(struct ol_build *b, int ai)
+{
+	struct ol_analysis *an = b->a;
+	struct ol_victim *A = &an->victims[ai];
+	struct ol_vstate *vs = &b->vs[ai];
+	int64_t left = vs->now_anon + vs->now_file + vs->now_shmem;
+	size_t bi;
+	char r1[32], r2[32];
+
+	if (vs->reaped_line_ns == OL_NONE || left * 2 < A->rss_kb)
+		return;
+	for (bi = (size_t)ai + 1; bi < an->nvictims; bi++) {
+		struct ol_victim *B = &an->victims[bi];
+
+		if (B->kill_ns < vs->reaped_line_ns)
+			continue;
+		if (B->kill_ns - vs->reaped_line_ns > EPISODE_GAP_NS)
+			break;
+		if (!same_domain(b, ai, (int)bi) || B->bypass || (A->group >= 0 && B->group == A->group))
+			continue;
+		ol_verdict_add(A, OL_VERDICT_INEFFECTIVE, OL_CONF_INFERRED, (int)bi,
+			       "the oom_reaper's line at %s showed this victim still held %lld of its "
+			       "%lld kB (shmem %lld kB%s) when the domain killed again (pid %d (%s), %s "
+			       "after this kill); whether and when the rest came back is not in a "
+			       "kernel log.",
+			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), (long long)left,
+			       (long long)A->rss_kb, (long long)vs->now_shmem,
+			       vs->now_shmem * 2 >= left ? ", which the oom_reaper cannot free" : "",
+			       B->pid, B->comm, ol_rel(r2, sizeof(r2), B->kill_ns - A->kill_ns));
+		return;
+	}
+}
+
 static void ineffective(struct ol_build *b, int ai)
 {
 	struct ol_analysis *an = b->a;
@@ -184,6 +339,10 @@ static void ineffective(struct ol_build *b, int ai)
 
 	if (A->bypass || A->rss_kb == OL_NONE || A->rss_kb <= 0)
 		return;
+	if (b->era.kmsg_only) {
+		log_ineffective(b, ai);
+		return;
+	}
 	for (bi = (size_t)ai + 1; bi < an->nvictims; bi++) {
 		struct ol_victim *B = &an->victims[bi];
 		int64_t held;
@@ -297,12 +456,14 @@ static void unknowns(struct ol_build *b, int vi)
 		return;
 #define MISS(cond, txt) do { if (cond) { size_t l = strlen(miss); \
 	snprintf(miss + l, sizeof(miss) - l, "%s%s", l ? ", " : "", txt); } } while (0)
-	MISS(!e->has_exit_mmap, "mmap:exit_mmap");
-	MISS(!e->has_rss_stat, "kmem:rss_stat");
-	MISS(!e->has_mmap_lock, "mmap_lock:*");
+	MISS(!e->has_exit_mmap && !e->kmsg_only, "mmap:exit_mmap");
+	MISS(!e->has_rss_stat && !e->kmsg_only, "kmem:rss_stat");
+	MISS(!e->has_mmap_lock && !e->kmsg_only, "mmap_lock:*");
 	MISS(!e->has_console, "printk:console");
-	MISS(!e->mark_victim_ext, "memory fields of oom:mark_victim");
+	MISS(!e->mark_victim_ext && !e->kmsg_only, "memory fields of oom:mark_victim");
 #undef MISS
+	if (e->kmsg_only)
+		snprintf(miss, sizeof(miss), "no trace events (only the kernel log was available)");
 	ol_verdict_add(v, OL_VERDICT_UNKNOWN, OL_CONF_UNKNOWN, -1,
 		       "%s%s%s; not recorded: %s.",
 		       v->freed_ns == OL_NONE ? "when its memory came back is not in the data" : "",
@@ -381,7 +542,7 @@ void ol_build_verdicts(struct ol_build *b)
 				       "freed by its own exit", note);
 		/* a victim seen only in the kernel log: its kill time is a
 		 * log line's and a bypass cannot be told from a kill */
-		for (k = 0; b->vs[i].log_only && k < v->nverdicts; k++)
+		for (k = 0; (b->vs[i].log_only || b->era.kmsg_only) && k < v->nverdicts; k++)
 			if (v->verdicts[k].confidence > OL_CONF_INFERRED)
 				v->verdicts[k].confidence = OL_CONF_INFERRED;
 		unknowns(b, (int)i);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect/collect.h"	/* ol_kmsg_parse_line() */
 #include "analyze/analyze-local.h"
 
 int ol_mm_new(struct ol_build *b, int leader)
@@ -68,6 +69,8 @@ int ol_victim_new(struct ol_build *b, int pid, int64_t ts, int64_t id)
 	v->freed_ns = v->last_freed_ns = v->exit_ns = v->process_free_ns = OL_NONE;
 	v->reaper.wake_ns = v->reaper.start_ns = v->reaper.end_ns = OL_NONE;
 	v->reaper.reaped_kb = v->reaper.left_kb = OL_NONE;
+	v->order = -1;
+	v->memcg_usage_kb = v->memcg_limit_kb = OL_NONE;
 	vs->mm = -1;
 	vs->sig_id = -1;
 	vs->usage_kb = vs->limit_kb = vs->sw_usage_kb = vs->sw_limit_kb = OL_NONE;
@@ -127,8 +130,10 @@ static struct ol_pending *pending(struct ol_build *b, int pid, bool create)
 				old = i;
 		i = old;
 	}
+	free(b->pend[i].rows);
 	memset(&b->pend[i], 0, sizeof(b->pend[i]));
 	b->pend[i].pid = pid;
+	b->pend[i].order = b->pend[i].invoker_pid = -1;
 	b->pend[i].victim_pid = -1;
 	b->pend[i].sel_pid = -1;
 	b->pend[i].usage_kb = b->pend[i].limit_kb = OL_NONE;
@@ -137,15 +142,83 @@ static struct ol_pending *pending(struct ol_build *b, int pid, bool create)
 	return &b->pend[i];
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? ol_xstrdup(s) : NULL;
+}
+
+/* The report's facts (gfp mask, constraint, memcgs, task table) to @vi. */
+static void attach_facts(struct ol_build *b, int vi, struct ol_pending *p, bool matched)
+{
+	struct ol_victim *v = &b->a->victims[vi];
+	size_t i;
+
+	free(v->gfp_mask);
+	free(v->nodemask);
+	free(v->invoker);
+	v->gfp_mask = dup_or_null(p->gfp);
+	v->order = p->order;
+	v->nodemask = dup_or_null(p->nodemask);
+	v->invoker = dup_or_null(p->invoker);
+	v->memcg_usage_kb = p->usage_kb;
+	v->memcg_limit_kb = p->limit_kb;
+	if (matched) {
+		free(v->constraint);
+		free(v->oom_memcg);
+		free(v->task_memcg);
+		v->constraint = dup_or_null(p->constraint);
+		v->oom_memcg = p->global ? NULL : dup_or_null(p->memcg);
+		v->task_memcg = dup_or_null(p->task_memcg);
+	}
+	/* a kernel log has no allocating task (pid 0): the invoker is it */
+	if (v->trigger_pid <= 0 && p->invoker_pid > 0) {
+		v->trigger_pid = p->invoker_pid;
+		free(v->trigger_comm);
+		v->trigger_comm = ol_xstrdup(p->invoker);
+	}
+	/* the task table belongs to this kill only: attached once */
+	for (i = 0; i < p->nrows; i++) {
+		b->otasks = ol_grow(b->otasks, &b->otcap, b->notasks + 1, sizeof(*b->otasks));
+		if (!b->otasks) {
+			b->notasks = b->otcap = 0;
+			break;
+		}
+		b->otasks[b->notasks] = p->rows[i];
+		b->otasks[b->notasks++].victim = vi;
+		v->ntasks++;
+	}
+	p->nrows = 0;
+	p->in_table = false;
+}
+
+/* A sharer killed in the same call has the same OOM report. */
+static void copy_facts(struct ol_victim *d, const struct ol_victim *s)
+{
+	d->gfp_mask = dup_or_null(s->gfp_mask);
+	d->order = s->order;
+	d->constraint = dup_or_null(s->constraint);
+	d->nodemask = dup_or_null(s->nodemask);
+	d->oom_memcg = dup_or_null(s->oom_memcg);
+	d->task_memcg = dup_or_null(s->task_memcg);
+	d->invoker = dup_or_null(s->invoker);
+	d->memcg_usage_kb = s->memcg_usage_kb;
+	d->memcg_limit_kb = s->memcg_limit_kb;
+}
+
 /* The OOM report of @trigger (constraint line, memcg usage) to victim @vi. */
 static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 {
 	struct ol_victim *v = &b->a->victims[vi];
 	struct ol_vstate *vs = &b->vs[vi];
 	struct ol_pending *p = pending(b, trigger, false);
+	bool matched;
 
 	if (!p || ts - p->ts > 5 * NS_PER_SEC)
 		return;
+	matched = p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim);
+	/* no constraint line (< 4.19 global OOM): the report is still this kill's */
+	if (p->invoked && (matched || !p->done))
+		attach_facts(b, vi, p, matched);
 	if (p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim)) {
 		free(v->domain);
 		v->domain = ol_xstrdup(p->global ? "global" : p->memcg[0] ? p->memcg : "unknown");
@@ -305,6 +378,7 @@ void ol_resolve_signal(struct ol_build *b, const struct ol_row *r)
 	v->trigger_pid = ps->pid;
 	v->trigger_comm = ol_xstrdup(ps->comm);
 	v->domain = ol_xstrdup(l->domain);
+	copy_facts(v, l);
 	b->vs[vi].constraint = b->vs[leader].constraint ? ol_xstrdup(b->vs[leader].constraint) : NULL;
 	b->vs[vi].killed_line = true;
 	if (b->vs[leader].mm < 0)
@@ -349,7 +423,7 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 		b->vs[vi].mm = ol_mm_new(b, vi);
 		ol_point_add(b, vi, r->ts, "kill", r->id,
 			     "killed (kernel log; no oom:mark_victim event), by %d (%s)",
-			     r->pid, r->comm);
+			     b->a->victims[vi].trigger_pid, b->a->victims[vi].trigger_comm);
 	}
 	v = &b->a->victims[vi];
 	b->vs[vi].killed_line = true;
@@ -393,8 +467,15 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 static void parse_constraint(struct ol_pending *p)
 {
 	const char *s = p->buf, *c, *m, *e, *pp;
+	struct ol_kmsg_fact f;
 
 	p->done = true;
+	p->in_table = false;
+	if (ol_kmsg_parse_line(s, &f) == OL_KMSG_CONSTRAINT) {
+		snprintf(p->task_memcg, sizeof(p->task_memcg), "%s", f.task_memcg);
+		if (f.nodemask[0])
+			snprintf(p->nodemask, sizeof(p->nodemask), "%s", f.nodemask);
+	}
 	if ((c = strstr(s, "constraint=")))
 		sscanf(c, "constraint=%31[^,]", p->constraint);
 	p->global = strstr(s, ",global_oom") != NULL;
@@ -455,19 +536,79 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r)
 		}
 		p->open = false;
 	}
-	if (strstr(msg, "invoked oom-killer:")) {
+	if ((k = strstr(msg, "invoked oom-killer:"))) {
+		struct ol_kmsg_fact f;
+		const char *g;
+
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
 		p->done = p->any_victim = p->global_hint = false;
 		p->sel_pid = -1;
 		p->usage_kb = p->limit_kb = p->sw_usage_kb = p->sw_limit_kb = OL_NONE;
+		p->invoked = true;
+		p->in_table = false;
+		p->nrows = 0;
+		p->order = p->invoker_pid = -1;
+		p->gfp[0] = p->nodemask[0] = p->task_memcg[0] = p->invoker[0] = 0;
+		p->constraint[0] = p->memcg[0] = 0;
+		if (ol_kmsg_parse_line(msg, &f) == OL_KMSG_INVOKED) {
+			snprintf(p->invoker, sizeof(p->invoker), "%s", f.comm);
+			p->order = (int)f.order;
+			snprintf(p->nodemask, sizeof(p->nodemask), "%s", f.nodemask);
+		}
+		/* the mask as printed, "0xcc0(GFP_KERNEL)" */
+		if ((g = strstr(k, "gfp_mask=")))
+			snprintf(p->gfp, sizeof(p->gfp), "%.*s", (int)strcspn(g + 9, ", "), g + 9);
 		return;
+	}
+	/* dump_stack()'s "CPU: 3 [UID: 0 ]PID: 42 Comm: x ..." names the
+	 * invoking task's pid (a kernel log has no common_pid) */
+	if (p && p->invoked && p->invoker_pid < 0 && !strncmp(msg, "CPU: ", 5) &&
+	    (k = strstr(msg, " PID: ")) && sscanf(k, " PID: %d", &pid) == 1) {
+		p->invoker_pid = pid;
+		return;
+	}
+	if (p && p->invoked && (msg[0] == '[' || !strncmp(msg, "Tasks state", 11))) {
+		struct ol_kmsg_fact f;
+		int kind = ol_kmsg_parse_line(msg, &f);
+
+		if (kind == OL_KMSG_TASKS_STATE || kind == OL_KMSG_TASK_HEADER) {
+			p->in_table = true;
+			p->nrows = 0;
+			return;
+		}
+		if (kind == OL_KMSG_TASK_ROW && p->in_table) {
+			struct ol_otask *t;
+
+			p->rows = ol_grow(p->rows, &p->rowcap, p->nrows + 1, sizeof(*p->rows));
+			if (!p->rows) {
+				p->nrows = p->rowcap = 0;
+				return;
+			}
+			t = &p->rows[p->nrows++];
+			t->victim = -1;
+			t->pid = f.pid;
+			t->uid = f.uid;
+			t->tgid = f.tgid;
+			t->total_vm = f.total_vm;
+			t->rss = f.rss;
+			t->rss_anon = f.rss_anon;
+			t->rss_file = f.rss_file;
+			t->rss_shmem = f.rss_shmem;
+			t->pgtables_bytes = f.pgtables_bytes;
+			t->swapents = f.swapents;
+			t->oom_score_adj = f.oom_score_adj;
+			snprintf(t->name, sizeof(t->name), "%s", f.comm);
+			return;
+		}
 	}
 	/* <= 4.18: "Task in %s killed as a result of limit of %s" (memcg
 	 * OOMs only): the second path is the OOM domain */
 	if ((k = strstr(msg, "Task in ")) && (e = strstr(k, " killed as a result of limit of "))) {
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
+		snprintf(p->task_memcg, sizeof(p->task_memcg), "%.*s",
+			 (int)(e - k - 8), k + 8);
 		e += strlen(" killed as a result of limit of ");
 		snprintf(p->memcg, sizeof(p->memcg), "%s", e);
 		snprintf(p->constraint, sizeof(p->constraint), "CONSTRAINT_MEMCG");

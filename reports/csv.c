@@ -13,7 +13,7 @@ static const char *const columns[] = {
 	"domain", "rss_kb", "time_to_skip_s", "skip_by", "skip_confidence",
 	"time_to_free_s", "freed_by", "freed_confidence", "reaper_attempts",
 	"reaper_gave_up", "bypass", "events_lost_in_window", "verdict",
-	"verdict_confidence", "related_victim",
+	"verdict_confidence", "related_victim", "gfp_mask", "constraint",
 };
 
 static void num(FILE *f, int64_t v)
@@ -75,6 +75,8 @@ int rp_csv(const struct rp *r)
 		str(f, rp_conf(v->verdict_confidence));
 		num(f, other >= 0 && (size_t)other < a->nvictims ? other + 1 :
 		    OL_NONE);
+		str(f, v->gfp_mask);
+		str(f, v->constraint);
 		fputs("\r\n", f);
 	}
 	return 0;

@@ -8,6 +8,7 @@
  * rp_put_html().
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/report-local.h"
@@ -87,6 +88,8 @@ static void header(const struct rp *r)
 	fprintf(f, ", recorded %s .. %s s</td></tr>\n<tr><th>rules</th><td>",
 		rp_abs(b1, a->first_ns, 3, "?"), rp_abs(b2, a->last_ns, 3, "?"));
 	h(f, a->era && *a->era ? a->era : "unknown");
+	if (a->kmsg_only)
+		fprintf(f, "</td></tr>\n<tr><th>data</th><td>%s", RP_KMSG_ONLY);
 	fprintf(f, "</td></tr>\n<tr><th>events</th><td>");
 	if (a->lost_total > 0)
 		fprintf(f, "<b>%lld LOST</b>", a->lost_total);
@@ -356,6 +359,16 @@ static void victim(const struct rp *r, const struct ol_victim *v)
 	fprintf(f, "</code>, while pid %d (<code>", v->trigger_pid);
 	h(f, v->trigger_comm);
 	fprintf(f, "</code>) was allocating; tgid %d</li>\n", v->tgid);
+	{
+		char *s = rp_oom_facts(v);
+
+		if (s) {
+			fprintf(f, "<li>oom: <code>");
+			h(f, s);
+			fprintf(f, "</code></li>\n");
+			free(s);
+		}
+	}
 	fprintf(f, "<li>memory at the kill: rss %s (anon %s, file %s, shmem %s), "
 		"page tables %s</li>\n", kb_or(b[0], v->rss_kb),
 		kb_or(b[1], v->anon_kb), kb_or(b[2], v->file_kb),

@@ -171,6 +171,7 @@ static void header(struct jw *w, const struct rp *r)
 	jstr_known(w, "clock", a->clock);
 	jstr_known(w, "sources", a->sources);
 	jstr_known(w, "rules", a->era);
+	jstr_known(w, "evidence", a->evidence);
 	jint(w, "cpus", a->cpus > 0 ? a->cpus : OL_NONE);
 	jint(w, "events_lost", a->lost_total < 0 ? OL_NONE : a->lost_total);
 	jint(w, "first_ns", a->first_ns);
@@ -303,6 +304,23 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 		jclose(w, '}');
 	} else {
 		jsep(w, "reaper");
+		fputs("null", w->f);
+	}
+	if (v->gfp_mask || v->constraint) {
+		jopen(w, "oom_report", '{');
+		jstr(w, "gfp_mask", v->gfp_mask);
+		jint(w, "order", v->order >= 0 ? v->order : OL_NONE);
+		jstr(w, "constraint", v->constraint);
+		jstr(w, "nodemask", v->nodemask);
+		jstr(w, "oom_memcg", v->oom_memcg);
+		jstr(w, "task_memcg", v->task_memcg);
+		jstr(w, "invoker", v->invoker);
+		jint(w, "memcg_usage_kb", v->memcg_limit_kb > 0 ? v->memcg_usage_kb : OL_NONE);
+		jint(w, "memcg_limit_kb", v->memcg_limit_kb > 0 ? v->memcg_limit_kb : OL_NONE);
+		jint(w, "tasks", (int64_t)v->ntasks);
+		jclose(w, '}');
+	} else {
+		jsep(w, "oom_report");
 		fputs("null", w->f);
 	}
 	jbool(w, "events_lost_in_window", v->lost_in_window);

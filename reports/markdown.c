@@ -6,6 +6,7 @@
  * so a comm cannot open a link, raw HTML or end a table cell.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/report-local.h"
@@ -40,6 +41,8 @@ static void header(const struct rp *r)
 	fprintf(f, ", recorded %s .. %s |\n| rules | ",
 		rp_abs(b1, a->first_ns, 3, "?"), rp_abs(b2, a->last_ns, 3, "?"));
 	rp_put_md(f, a->era && *a->era ? a->era : "unknown");
+	if (a->kmsg_only)
+		fprintf(f, " |\n| data | %s", RP_KMSG_ONLY);
 	if (a->lost_total > 0)
 		fprintf(f, " |\n| events | **%lld LOST** |\n", a->lost_total);
 	else
@@ -134,6 +137,16 @@ static void victim(const struct rp *r, const struct ol_victim *v)
 	fprintf(f, ") was allocating; tgid %d\n", v->tgid);
 	if (v->group >= 0 && v->group != v->index)
 		fprintf(f, "- shares its mm with victim %d\n", v->group + 1);
+	{
+		char *s = rp_oom_facts(v);
+
+		if (s) {
+			fprintf(f, "- oom: ");
+			rp_put_md(f, s);
+			fputc('\n', f);
+			free(s);
+		}
+	}
 	fprintf(f, "- memory at the kill: rss %s (anon %s, file %s, shmem %s), "
 		"page tables %s\n", kb_or(b[0], v->rss_kb),
 		kb_or(b[1], v->anon_kb), kb_or(b[2], v->file_kb),

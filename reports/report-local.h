@@ -65,6 +65,16 @@ char *rp_kb(char *buf, int64_t kb, const char *unknown);
 char *rp_secs_exact(char *buf, int64_t ns);
 /* Time from the victim's kill to @ts, OL_NONE when either is unknown. */
 int64_t rp_since(const struct ol_victim *v, int64_t ts);
+/*
+ * The victim's OOM report facts in one line ("gfp_mask=0xcc0(GFP_KERNEL),
+ * order=0, CONSTRAINT_MEMCG, memcg usage 163840 kB of limit 163840 kB"),
+ * raw (untrusted: escape for the output); NULL when the data has none.
+ * malloc()ed.
+ */
+char *rp_oom_facts(const struct ol_victim *v);
+/* The header line for a database made from a kernel log alone. */
+#define RP_KMSG_ONLY	"kernel log only (no trace events): times come from " \
+			"the log, verdicts are at most inferred"
 /* Null-safe names of the analysis enums. */
 const char *rp_verdict(enum ol_verdict_kind k);
 const char *rp_conf(enum ol_confidence c);

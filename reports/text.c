@@ -92,6 +92,8 @@ static void header(const struct rp *r)
 		 rp_dur(b3, a->last_ns - a->first_ns, "?"));
 	field(r, "clock:", line);
 	field(r, "rules:", a->era);
+	if (a->kmsg_only)
+		field(r, "data:", RP_KMSG_ONLY);
 	if (a->lost_total > 0) {
 		snprintf(line, sizeof(line), "%lld LOST", a->lost_total);
 		field(r, "events:", line);
@@ -375,6 +377,14 @@ static void victim(const struct rp *r, const struct ol_victim *v)
 	if (v->group >= 0 && v->group != v->index)
 		say(r, 0, "shares its mm with victim %d", v->group + 1);
 	victim_memory(r, v);
+	s = rp_oom_facts(v);
+	if (s) {
+		char *e = rp_ascii(s);
+
+		say(r, 0, "oom: %s", e ? e : "");
+		free(e);
+		free(s);
+	}
 	victim_times(r, v);
 	if (v->lost_in_window) {
 		fprintf(r->out, "%s", r->o->color ? RED : "");

@@ -450,3 +450,32 @@ void rp_wrap(FILE *f, const char *s, int first, int indent, int width)
 	}
 	putc('\n', f);
 }
+
+char *rp_oom_facts(const struct ol_victim *v)
+{
+	char buf[1024];
+	size_t n = 0;
+
+#define ADD(...) do { if (n < sizeof(buf)) \
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, __VA_ARGS__); } while (0)
+	if (!v->gfp_mask && !v->constraint)
+		return NULL;
+	if (v->gfp_mask)
+		ADD("gfp_mask=%s", v->gfp_mask);
+	if (v->order >= 0)
+		ADD("%sorder=%d", n ? ", " : "", v->order);
+	if (v->constraint)
+		ADD("%s%s", n ? ", " : "", v->constraint);
+	if (v->nodemask && strcmp(v->nodemask, "(null)"))
+		ADD("%snodemask=%s", n ? ", " : "", v->nodemask);
+	/* the domain already names oom_memcg: the task's own when it differs */
+	if (v->task_memcg && (!v->oom_memcg || strcmp(v->task_memcg, v->oom_memcg)))
+		ADD("%stask_memcg=%s", n ? ", " : "", v->task_memcg);
+	if (v->invoker && (!v->trigger_comm || strcmp(v->invoker, v->trigger_comm)))
+		ADD("%sinvoked by %s", n ? ", " : "", v->invoker);
+	if (v->memcg_limit_kb > 0 && v->memcg_usage_kb >= 0)
+		ADD("%smemcg usage %lld kB of limit %lld kB", n ? ", " : "",
+		    (long long)v->memcg_usage_kb, (long long)v->memcg_limit_kb);
+#undef ADD
+	return strdup(buf);
+}

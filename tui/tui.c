@@ -166,9 +166,10 @@ static void draw_status(struct tui *t)
 		snprintf(lost, sizeof(lost), "lost: unknown");
 	else
 		lost[0] = '\0';
-	snprintf(line, sizeof(line), "%s | kernel %s | %zu victims, %zu unnecessary",
+	snprintf(line, sizeof(line), "%s | kernel %s | %zu victims, %zu unnecessary%s",
 		 db, kern, a->summary.victims ? a->summary.victims : a->nvictims,
-		 a->summary.verdicts[OL_VERDICT_UNNECESSARY]);
+		 a->summary.verdicts[OL_VERDICT_UNNECESSARY],
+		 a->kmsg_only ? " | kernel log only: at most inferred" : "");
 	tui_put(row, 1, t->cols - 2, line, false);
 	/* the warning and the help hint at the right edge, warning wins */
 	if (lost[0]) {

@@ -75,6 +75,27 @@ static int add_victim(struct text_page *p, const struct ol_analysis *a,
 	ADD("               total_vm %s, pgtables %s (from %s)",
 	    num(b5, sizeof(b5), v->total_vm_kb), num(esc, sizeof(esc), v->pgtables_kb),
 	    v->mem_source ? v->mem_source : "unknown");
+	if (v->gfp_mask || v->constraint) {
+		char line[1024], m1[300], m2[300], inv[80], cs[48];
+
+		snprintf(line, sizeof(line), "oom report:  gfp_mask %s, order %s, %s",
+			 tui_escape(esc, sizeof(esc), v->gfp_mask ? v->gfp_mask : "-"),
+			 v->order >= 0 ? num(b1, sizeof(b1), v->order) : "-",
+			 tui_escape(cs, sizeof(cs), v->constraint ? v->constraint : "-"));
+		WRAP(line, 2);
+		snprintf(line, sizeof(line), "nodemask %s, oom_memcg %s, task_memcg %s",
+			 tui_escape(e2, sizeof(e2), v->nodemask ? v->nodemask : "-"),
+			 tui_escape(m1, sizeof(m1), v->oom_memcg ? v->oom_memcg : "-"),
+			 tui_escape(m2, sizeof(m2), v->task_memcg ? v->task_memcg : "-"));
+		WRAP(line, 15);
+		snprintf(line, sizeof(line), "invoked by %s; memcg usage %s kB of limit %s kB; "
+			 "%zu tasks in its task table (oom_tasks)",
+			 tui_escape(inv, sizeof(inv), v->invoker ? v->invoker : "-"),
+			 v->memcg_limit_kb > 0 ? num(b2, sizeof(b2), v->memcg_usage_kb) : "-",
+			 v->memcg_limit_kb > 0 ? num(b3, sizeof(b3), v->memcg_limit_kb) : "-",
+			 v->ntasks);
+		WRAP(line, 15);
+	}
 	if (v->bypass)
 		ADD("  bypass: marked as victim without a kill");
 	if (v->group >= 0 && (size_t)v->group < a->nvictims)
