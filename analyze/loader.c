@@ -146,7 +146,16 @@ static int load_victims(sqlite3 *db, struct ol_analysis *a)
 		" (SELECT count(*) FROM oom_tasks t WHERE t.victim = victims.id)"
 		" FROM victims ORDER BY id");
 	size_t n = 0, cap = 0;
+	sqlite3_stmt *c = prep(db, "SELECT count(*) FROM victims");
 
+	/* one allocation of the right size: a victim is ~0.5 kB */
+	if (c && sqlite3_step(c) == SQLITE_ROW && sqlite3_column_int64(c, 0) > 0) {
+		cap = (size_t)sqlite3_column_int64(c, 0);
+		a->victims = calloc(cap, sizeof(*a->victims));
+		if (!a->victims)
+			cap = 0;
+	}
+	sqlite3_finalize(c);
 	if (!s)
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW) {

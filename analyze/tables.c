@@ -38,15 +38,21 @@ static const char *const schema[] = {
 	" end_ns INTEGER, attempts INTEGER, failures INTEGER, gave_up INTEGER, reaped_kb INTEGER,"
 	" left_kb INTEGER)",
 	"CREATE TABLE verdicts(victim INTEGER, seq INTEGER, kind TEXT, confidence TEXT,"
-	" evidence TEXT, other INTEGER, PRIMARY KEY(victim, seq))",
+	" evidence TEXT, other INTEGER, PRIMARY KEY(victim, seq)) WITHOUT ROWID",
 	"CREATE TABLE timeline(victim INTEGER, seq INTEGER, ts_ns INTEGER, what TEXT, detail TEXT,"
-	" event_id INTEGER, PRIMARY KEY(victim, seq))",
+	" event_id INTEGER, PRIMARY KEY(victim, seq)) WITHOUT ROWID",
 	"CREATE TABLE rss_curve(victim INTEGER, ts_ns INTEGER, held_kb INTEGER)",
 	NULL
 };
 
-/* Built once the rows are in: one sort instead of an insert per row. */
-static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns);"
+/*
+ * Built once the rows are in: one sort instead of an insert per row.
+ * Readers take a victim's rows in order (ol_analysis_load reads them
+ * all): verdicts and timeline are clustered on (victim, seq) (WITHOUT
+ * ROWID) and the curve's index covers held_kb, so no read goes back to a
+ * table row by rowid.
+ */
+static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns, held_kb);"
 	"CREATE INDEX oom_tasks_by_victim ON oom_tasks(victim)";
 
 /*

@@ -46,6 +46,11 @@ SQL
 	"$oomlens" analyze "$db.tmp" >/dev/null
 	mv "$db.tmp" "$db"
 fi
+# a database kept from an older oomlens: analyze it again (the events stay)
+if ! "$oomlens" report "$db" -f csv >/dev/null 2>&1; then
+	echo "bench-tui: re-analyzing $db (analysis of another version) ..."
+	"$oomlens" analyze "$db" >/dev/null 2>&1
+fi
 echo "bench-tui: $(sqlite3 "$db" "SELECT count(*) FROM victims") victims in $db"
 
 # 1. in-process
