@@ -18,92 +18,14 @@
 
 #include "collect/collect.h"
 #include "analyze/analyze.h"
+#include "unit.h"
+#include "analyze-fixture.h"
 
-static int failed, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failed++;						\
-		printf("not ok - %s:%d: ", __FILE__, __LINE__);	\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	} else {							\
-		printf("ok - ");					\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	}								\
-} while (0)
-
-#define MS	1000000LL
-#define T0	(100LL * 1000000000LL)
-
-static struct ol_store *st;
-static char dbpath[512];
-
-static const char F_MV_PID[] = "field:int pid;\nprint fmt: \"pid=%d\"";
-static const char F_MV_EXT[] = "field:int pid;\nfield:__data_loc char[] comm;\n"
-	"field:unsigned long total_vm;\nfield:unsigned long anon_rss;\n"
-	"field:unsigned long file_rss;\nfield:unsigned long shmem_rss;\n"
-	"field:uid_t uid;\nfield:unsigned long pgtables;\nfield:short oom_score_adj;";
-static const char F_EXIT_OLD[] = "field:char[16] comm;\nfield:pid_t pid;\nfield:int prio;";
-static const char F_EXIT_GD[] = "field:char[16] comm;\nfield:pid_t pid;\nfield:int prio;\n"
-	"field:bool group_dead;";
-
+/* A database for one era: the formats every era since 4.13 has. */
 static void db_begin(const char *name, const char *kernel)
 {
-	const char *dir = getenv("T_OUT");
-	char *err = NULL;
-
-	if (dir && *dir)
-		mkdir(dir, 0755);	/* the runner names it, the test makes it */
-	snprintf(dbpath, sizeof(dbpath), "%s/era-%s.db", dir && *dir ? dir : "/tmp", name);
-	unlink(dbpath);
-	st = ol_store_open(dbpath, &err);
-	if (!st) {
-		printf("cannot open %s: %s\n", dbpath, err);
-		exit(1);
-	}
-	if (ol_store_begin_source(st, name, "live") < 0)
-		exit(1);
-	ol_store_set_meta(st, "kernel_release", kernel);
-	ol_store_add_format(st, "oom", "wake_reaper", 1, "field:int pid;");
-	ol_store_add_format(st, "oom", "start_task_reaping", 2, "field:int pid;");
-	ol_store_add_format(st, "oom", "finish_task_reaping", 3, "field:int pid;");
-	ol_store_add_format(st, "oom", "skip_task_reaping", 4, "field:int pid;");
-	ol_store_add_format(st, "signal", "signal_generate", 5, "field:int sig;");
-	ol_store_add_format(st, "printk", "console", 6, "field:__data_loc char[] msg;");
-	ol_store_add_format(st, "sched", "sched_process_free", 7, F_EXIT_OLD);
-}
-
-static void ev(int64_t ts, int cpu, int pid, const char *comm, const char *name, int target,
-	       const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void ev(int64_t ts, int cpu, int pid, const char *comm, const char *name, int target,
-	       const char *fmt, ...)
-{
-	char fields[1024];
-	struct ol_event e;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fields, sizeof(fields), fmt, ap);
-	va_end(ap);
-	e.ts_ns = ts;
-	e.cpu = cpu;
-	e.pid = pid;
-	e.comm = comm;
-	e.name = name;
-	e.target = target;
-	e.fields = fields;
-	if (ol_store_add_event(st, &e)) {
-		printf("add_event: %s\n", ol_store_errmsg(st));
-		exit(1);
-	}
-}
-
-static void console(int64_t ts, int pid, const char *comm, const char *msg)
-{
-	ev(ts, 0, pid, comm, "printk:console", -1, "{\"msg\":\"%s\"}", msg);
+	fx_open("era", name, kernel, "live");
+	fx_common_formats();
 }
 
 /* The OOM report of a memcg OOM for victim @pid, then SIGKILL (+ mark_victim). */
@@ -115,7 +37,7 @@ static void kill_seq(int64_t ts, int trig, int pid, const char *comm, bool ext, 
 	console(ts - 20000, trig, "trig", "memory: usage 262144kB, limit 262144kB, failcnt 9");
 	snprintf(msg, sizeof(msg), "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
 		 "mems_allowed=0,oom_memcg=/box,task_memcg=/box,task=%s,pid=%d,uid=0", comm, pid);
-	console(ts - 10000, trig, "trig", msg);
+	console(ts - 10000, trig, "trig", "%s", msg);
 	ev(ts - 2000, 0, trig, "trig", "signal:signal_generate", pid,
 	   "{\"sig\":9,\"errno\":0,\"code\":128,\"comm\":\"%s\",\"pid\":%d,\"group\":1,\"result\":0}",
 	   comm, pid);
@@ -129,7 +51,7 @@ static void kill_seq(int64_t ts, int trig, int pid, const char *comm, bool ext, 
 	snprintf(msg, sizeof(msg), "Memory cgroup out of memory: Killed process %d (%s) "
 		 "total-vm:%ldkB, anon-rss:%ldkB, file-rss:0kB, shmem-rss:0kB, UID:0 "
 		 "pgtables:100kB oom_score_adj:0", pid, comm, anon_kb + 1000, anon_kb);
-	console(ts + 2000, trig, "trig", msg);
+	console(ts + 2000, trig, "trig", "%s", msg);
 }
 
 static void rss_down(int64_t ts, int pid, const char *comm, unsigned mm_id, long from_kb,
@@ -141,29 +63,6 @@ static void rss_down(int64_t ts, int pid, const char *comm, unsigned mm_id, long
 		ev(ts + i * step_ns, 1, pid, comm, "kmem:rss_stat", -1,
 		   "{\"mm_id\":%u,\"curr\":0,\"member\":1,\"size\":%ld}", mm_id,
 		   from_kb * 1024 / steps * (steps - i));
-}
-
-static struct ol_analysis *db_end(void)
-{
-	struct ol_analysis *a;
-	char *err = NULL;
-
-	if (ol_store_end_source(st, true)) {
-		printf("end_source: %s\n", ol_store_errmsg(st));
-		exit(1);
-	}
-	ol_store_close(st);
-	st = NULL;
-	if (ol_analyze_db(dbpath, &err)) {
-		printf("analyze: %s\n", err);
-		exit(1);
-	}
-	a = ol_analysis_load(dbpath, &err);
-	if (!a) {
-		printf("load: %s\n", err);
-		exit(1);
-	}
-	return a;
 }
 
 static const struct ol_point *point(const struct ol_victim *v, const char *what)
@@ -208,7 +107,7 @@ static void era_413(void)
 	kill_seq(T0 + 20000 * MS, 99, 200, "quick", false, 30000);
 	ev(T0 + 20000 * MS + 10000, 0, 99, "trig", "oom:wake_reaper", 200, "{\"pid\":200}");
 	ev(T0 + 20003 * MS, 0, 200, "quick", "sched:sched_process_exit", 200, "{\"comm\":\"quick\",\"pid\":200,\"prio\":120}");
-	a = db_end();
+	a = fx_close_analyze();
 	CHECK(a->nvictims == 2, "4.13: two victims (%zu)", a->nvictims);
 	if (a->nvictims != 2)
 		goto out;
@@ -255,7 +154,7 @@ static void era_510(void)
 	rss_down(T0 + 1 * MS, 100, "hog", 777, 40960, 10, MS);
 	ev(T0 + 12 * MS, 1, 100, "hog", "sched:sched_process_exit", 100, "{\"comm\":\"hog\",\"pid\":100,\"prio\":120}");
 	ev(T0 + 13 * MS, 1, 30, "oom_reaper", "oom:skip_task_reaping", 100, "{\"pid\":100}");
-	a = db_end();
+	a = fx_close_analyze();
 	CHECK(a->nvictims == 1, "5.10: one victim");
 	if (a->nvictims != 1)
 		goto out;
@@ -313,7 +212,7 @@ static void era_61(void)
 	kill_seq(T0, 99, 100, "hog", true, 8192);
 	exit_mmap_seq(T0 + 1 * MS, 100, "hog", 555, 8192);
 	ev(T0 + 3 * MS, 1, 100, "hog", "sched:sched_process_exit", 100, "{\"comm\":\"hog\",\"pid\":100,\"prio\":120}");
-	a = db_end();
+	a = fx_close_analyze();
 	CHECK(a->nvictims == 1, "6.1: one victim");
 	if (a->nvictims != 1)
 		goto out;
@@ -354,7 +253,7 @@ static void era_616(bool lost)
 	ev(T0 + 5 * MS, 0, 1, "init", "sched:sched_process_free", 300, "{\"comm\":\"hog\",\"pid\":300,\"prio\":120}");
 	if (lost)
 		ol_store_add_gap(st, 1, T0 + 3 * MS + 100000, T0 + 3 * MS + 300000, 42);
-	a = db_end();
+	a = fx_close_analyze();
 	CHECK(a->nvictims == 1, "%s: one victim", lost ? "lost" : "6.16");
 	if (a->nvictims != 1)
 		goto out;
@@ -389,6 +288,5 @@ int main(void)
 	era_61();
 	era_616(false);
 	era_616(true);
-	printf("%d passed, %d failed\n", checks - failed, failed);
-	return failed ? 1 : 0;
+	return unit_done();
 }

@@ -20,112 +20,20 @@
 
 #include "collect/collect.h"
 #include "analyze/analyze.h"
+#include "unit.h"
+#include "analyze-fixture.h"
 
-static int failed, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failed++;						\
-		printf("not ok - %s:%d: ", __FILE__, __LINE__);	\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	} else {							\
-		printf("ok - ");					\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	}								\
-} while (0)
-
-#define MS	1000000LL
-#define T0	(100LL * 1000000000LL)
 #define REAPER	30
-
-static struct ol_store *st;
-static char dbpath[512];
-
-static const char F_MV_PID[] = "field:int pid;\nprint fmt: \"pid=%d\"";
-static const char F_MV_EXT[] = "field:int pid;\nfield:__data_loc char[] comm;\n"
-	"field:unsigned long total_vm;\nfield:unsigned long anon_rss;\n"
-	"field:unsigned long file_rss;\nfield:unsigned long shmem_rss;\n"
-	"field:uid_t uid;\nfield:unsigned long pgtables;\nfield:short oom_score_adj;";
-static const char F_EXIT_OLD[] = "field:char[16] comm;\nfield:pid_t pid;\nfield:int prio;";
-static const char F_EXIT_GD[] = "field:char[16] comm;\nfield:pid_t pid;\nfield:int prio;\n"
-	"field:bool group_dead;";
 
 /* A database for one scenario; @kind "live" with the 6.18 formats (@v6),
  * or a kernel log import ("kmsg", console events only). */
 static void db_begin(const char *name, const char *kernel, const char *kind, bool v6)
 {
-	const char *dir = getenv("T_OUT");
-	char *err = NULL;
-
-	if (dir && *dir)
-		mkdir(dir, 0755);
-	snprintf(dbpath, sizeof(dbpath), "%s/verdict-%s.db", dir && *dir ? dir : "/tmp", name);
-	unlink(dbpath);
-	st = ol_store_open(dbpath, &err);
-	if (!st) {
-		printf("cannot open %s: %s\n", dbpath, err);
-		exit(1);
-	}
-	if (ol_store_begin_source(st, name, kind) < 0)
-		exit(1);
-	ol_store_set_meta(st, "kernel_release", kernel);
+	fx_open("verdict", name, kernel, kind);
 	if (!v6)
 		return;
-	ol_store_add_format(st, "oom", "wake_reaper", 1, "field:int pid;");
-	ol_store_add_format(st, "oom", "start_task_reaping", 2, "field:int pid;");
-	ol_store_add_format(st, "oom", "finish_task_reaping", 3, "field:int pid;");
-	ol_store_add_format(st, "oom", "skip_task_reaping", 4, "field:int pid;");
-	ol_store_add_format(st, "signal", "signal_generate", 5, "field:int sig;");
-	ol_store_add_format(st, "printk", "console", 6, "field:__data_loc char[] msg;");
-	ol_store_add_format(st, "sched", "sched_process_free", 7, F_EXIT_OLD);
-	ol_store_add_format(st, "oom", "mark_victim", 10, F_MV_EXT);
-	ol_store_add_format(st, "sched", "sched_process_exit", 11, F_EXIT_GD);
-	ol_store_add_format(st, "kmem", "rss_stat", 12, "field:unsigned int mm_id;");
-	ol_store_add_format(st, "mmap", "exit_mmap", 13, "field:struct mm_struct * mm;");
-	ol_store_add_format(st, "mmap_lock", "mmap_lock_start_locking", 14, "field:struct mm_struct * mm;");
-	ol_store_add_format(st, "mmap_lock", "mmap_lock_acquire_returned", 15, "field:struct mm_struct * mm;");
-	ol_store_add_format(st, "mmap_lock", "mmap_lock_released", 16, "field:struct mm_struct * mm;");
-}
-
-static void ev(int64_t ts, int cpu, int pid, const char *comm, const char *name, int target,
-	       const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void ev(int64_t ts, int cpu, int pid, const char *comm, const char *name, int target,
-	       const char *fmt, ...)
-{
-	char fields[1024];
-	struct ol_event e;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fields, sizeof(fields), fmt, ap);
-	va_end(ap);
-	e.ts_ns = ts;
-	e.cpu = cpu;
-	e.pid = pid;
-	e.comm = comm;
-	e.name = name;
-	e.target = target;
-	e.fields = fields;
-	if (ol_store_add_event(st, &e)) {
-		printf("add_event: %s\n", ol_store_errmsg(st));
-		exit(1);
-	}
-}
-
-static void console(int64_t ts, int pid, const char *comm, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void console(int64_t ts, int pid, const char *comm, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ev(ts, 0, pid, comm, "printk:console", -1, "{\"msg\":\"%s\"}", msg);
+	fx_common_formats();
+	fx_v6_formats();
 }
 
 /* The OOM report of a memcg OOM (usage/limit in kB), SIGKILL, mark_victim
@@ -174,29 +82,6 @@ static void exit_mmap_seq(int64_t ts, int pid, const char *comm)
 	   "{\"mm\":\"%s\",\"memcg_id\":1,\"write\":1}", mm);
 	ev(ts + 5000, 1, pid, comm, "mmap:exit_mmap", -1,
 	   "{\"mm\":\"%s\",\"mt\":\"0xffff888100002040\"}", mm);
-}
-
-static struct ol_analysis *db_end(void)
-{
-	struct ol_analysis *a;
-	char *err = NULL;
-
-	if (ol_store_end_source(st, true)) {
-		printf("end_source: %s\n", ol_store_errmsg(st));
-		exit(1);
-	}
-	ol_store_close(st);
-	st = NULL;
-	if (ol_analyze_db(dbpath, &err)) {
-		printf("analyze: %s\n", err);
-		exit(1);
-	}
-	a = ol_analysis_load(dbpath, &err);
-	if (!a) {
-		printf("load: %s\n", err);
-		exit(1);
-	}
-	return a;
 }
 
 static const struct ol_point *point_with(const struct ol_victim *v, const char *what,
@@ -284,7 +169,7 @@ static void raced(void)
 	console(T0 + 2003 * MS + 1000, REAPER, "oom_reaper", "oom_reaper: reaped process 100 (hog), "
 		"now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB");
 	exit_mmap_seq(T0 + 2004 * MS, 100, "hog");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 1, "raced: one victim (%zu)", a->nvictims);
 	if (a->nvictims != 1)
@@ -324,7 +209,7 @@ static void gaveup(void)
 	   "{\"comm\":\"hog\",\"pid\":100,\"prio\":120,\"group_dead\":1}");
 	rss_down(T0 + 7001 * MS, 100, "hog", 4243, 8192, 4, 100000);
 	exit_mmap_seq(T0 + 7002 * MS, 100, "hog");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 1, "gaveup: one victim (%zu)", a->nvictims);
 	if (a->nvictims != 1)
@@ -360,7 +245,7 @@ static void pinned(void)
 	console(T0 + 3000, 99, "trig", "oom killer 100 (hog) has mm pinned by 1 (init)");
 	ev(T0 + 5 * MS, 1, 100, "hog", "sched:sched_process_exit", 100,
 	   "{\"comm\":\"hog\",\"pid\":100,\"prio\":120,\"group_dead\":1}");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 1, "pinned: one victim (%zu)", a->nvictims);
 	if (a->nvictims != 1)
@@ -395,7 +280,7 @@ static void bypass(void)
 	   "\"shmem_rss\":0,\"uid\":0,\"pgtables\":100,\"oom_score_adj\":0}");
 	ev(T0 + 20001 * MS, 0, 200, "dying", "sched:sched_process_exit", 200,
 	   "{\"comm\":\"dying\",\"pid\":200,\"prio\":120,\"group_dead\":1}");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 2, "bypass: two victims (%zu)", a->nvictims);
 	if (a->nvictims != 2)
@@ -429,7 +314,7 @@ static void premature(void)
 	kill_seq(T0 + 30000 * MS, 98, 200, "full", 500000, 524288, 524288);
 	ev(T0 + 30005 * MS, 1, 200, "full", "sched:sched_process_exit", 200,
 	   "{\"comm\":\"full\",\"pid\":200,\"prio\":120,\"group_dead\":1}");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 2, "premature: two victims (%zu)", a->nvictims);
 	if (a->nvictims != 2)
@@ -460,7 +345,7 @@ static void logonly(void)
 	console(T0 - 1000, 99, "trig", "Memory cgroup out of memory: Kill process 100 (hog) score 990 or sacrifice child");
 	console(T0, 99, "trig", "Killed process 100 (hog) total-vm:300000kB, anon-rss:250000kB, file-rss:1000kB, shmem-rss:0kB");
 	console(T0 + 40 * MS, REAPER, "oom_reaper", "oom_reaper: reaped process 100 (hog), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 1, "logonly: one victim from the kill line (%zu)", a->nvictims);
 	if (a->nvictims != 1)
@@ -510,7 +395,7 @@ static void sacrifice(void)
 	console(T0 + 1000, 99, "trig", "Killed process 101 (child) total-vm:90000kB, anon-rss:80000kB, file-rss:0kB, shmem-rss:0kB");
 	ev(T0 + 3 * MS, 1, 101, "child", "sched:sched_process_exit", 101,
 	   "{\"comm\":\"child\",\"pid\":101,\"prio\":120}");
-	a = db_end();
+	a = fx_close_analyze();
 	dump(a);
 	CHECK(a->nvictims == 1, "sacrifice: one victim (%zu)", a->nvictims);
 	if (a->nvictims != 1)
@@ -537,6 +422,5 @@ int main(void)
 	premature();
 	logonly();
 	sacrifice();
-	printf("%d passed, %d failed\n", checks - failed, failed);
-	return failed ? 1 : 0;
+	return unit_done();
 }

@@ -8,18 +8,8 @@
 #include <string.h>
 
 #include "collect/collect.h"
+#include "unit.h"
 
-static int failed, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failed++;						\
-		printf("not ok - %s:%d: ", __FILE__, __LINE__);	\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	}								\
-} while (0)
 
 static struct ol_kmsg_fact f;
 
@@ -146,6 +136,5 @@ int main(void)
 	killed();
 	reaper_and_others();
 	task_table();
-	printf("%d checks, %d failed\n", checks, failed);
-	return failed != 0;
+	return unit_done();
 }

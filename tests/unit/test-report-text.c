@@ -14,18 +14,8 @@
 
 #include "reports/report.h"
 #include "test-report-fixture.h"
+#include "unit.h"
 
-static int failed, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failed++;						\
-		printf("not ok - %s:%d: ", __FILE__, __LINE__);	\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	}								\
-} while (0)
 
 /* Render into memory; returns the text (free it) or NULL on error. */
 static char *render(const struct ol_analysis *a, enum ol_report_format f,
@@ -241,6 +231,5 @@ int main(int argc, char **argv)
 	test_markdown();
 	test_select();
 	test_empty();
-	printf("%d checks, %d failed\n", checks, failed);
-	return failed ? 1 : 0;
+	return unit_done();
 }

@@ -13,6 +13,7 @@
 
 #include "tui/tui.h"
 #include "tui/tui-local.h"
+#include "unit.h"
 
 static char *xstrdup(const char *s)
 {
@@ -171,14 +172,6 @@ static void fake_free(struct ol_analysis *a)
 }
 
 #ifndef TUI_NO_TEST_MAIN
-static int failed, count;
-
-#define CHECK(cond, ...) do {						\
-	count++;							\
-	if (cond) { printf("ok - "); }					\
-	else { failed++; printf("not ok - "); }				\
-	printf(__VA_ARGS__); printf("\n");				\
-} while (0)
 
 static void test_escape(void)
 {
@@ -370,7 +363,6 @@ int main(void)
 	test_event_page(a);
 	test_screens(a);
 	fake_free(a);
-	printf("%d checks, %d failed\n", count, failed);
-	return failed ? 1 : 0;
+	return unit_done();
 }
 #endif
