@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -263,6 +264,7 @@ enum ol_kind {
 	K_PROCESS_FREE,
 	K_SIGNAL,		/* signal:signal_generate */
 	K_NEWTASK,		/* task:task_newtask */
+	K_NONE,			/* a row without a name (reader.c), skipped */
 };
 
 enum ol_kind ol_kind_of(const char *name, size_t len);
@@ -279,8 +281,49 @@ struct ol_row {
 	int cpu, pid, tgid, target;	/* tgid/target -1 when NULL or not read */
 	enum ol_kind kind;
 	const char *comm;		/* "" when NULL or not read */
-	const char *name;
 	const char *fields;
 };
+
+/*
+ * reader.c: the events SELECT stepped by reader threads into batches of
+ * rows, handed over in order.  A row keeps what stream.c needs of it:
+ * comm and fields are offsets into the batch's text (-1: not read for
+ * this kind; NULL columns are stored as "" and "{}"), @reaper says the
+ * comm is "oom_reaper" (rows are flagged until the first such one with
+ * pid >= 0).  A K_NONE row has only id and ts.
+ */
+struct ol_evrow {
+	int64_t id, ts;
+	int cpu, pid, tgid, target;
+	ptrdiff_t comm, fields;
+	uint8_t kind;			/* enum ol_kind */
+	bool reaper;
+};
+
+struct ol_batch {
+	struct ol_evrow *rows;
+	size_t n;
+	char *text;
+	size_t tlen, tcap;
+	bool chunk_end;			/* reader.c internal */
+};
+
+struct ol_reader;
+/*
+ * Starts reading the events of @db in rowid order (@by_id) or ts_ns
+ * order: with reader threads when @threaded (then @db is theirs until
+ * ol_reader_end(); it must be a read-only connection of our own), else in
+ * the caller as it asks.  NULL and *err set when the SELECT cannot be
+ * prepared or memory is short.
+ */
+struct ol_reader *ol_reader_start(sqlite3 *db, bool by_id, bool threaded, char **err);
+/* The next batch of rows (valid until the next call); NULL at the end. */
+const struct ol_batch *ol_reader_next(struct ol_reader *rd);
+/*
+ * Stops and joins the threads, frees @rd (NULL: returns -1): 0, or -1
+ * when reading failed (*err set).  Also right after the caller stopped
+ * early.  @db stays open (the caller closes it).
+ */
+int ol_reader_end(struct ol_reader *rd, char **err);
 
 #endif /* OOMLENS_ANALYZE_LOCAL_H */

@@ -6,10 +6,10 @@
  *
  * This loop runs millions of times (rss_stat and mmap_lock are most of a
  * recording): a row costs one sqlite3_column_*() call per column read, so
- * columns are read only when the row's kind needs them, and rss_stat /
- * mmap_lock rows that cannot concern a victim (no victim mm is being
- * tracked and the task is neither a victim nor the reaper at work) are
- * dropped before their JSON is touched.
+ * the reader (reader.c, in threads of its own) reads only the columns
+ * the row's kind needs, and rss_stat / mmap_lock rows that cannot concern
+ * a victim (no victim mm is being tracked and the task is neither a
+ * victim nor the reaper at work) are dropped before their JSON is touched.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -183,18 +183,12 @@ static void dispatch(struct ol_build *b, const struct ol_row *r)
 	}
 }
 
-enum { C_ID, C_TS, C_CPU, C_PID, C_NAME, C_FIELDS, C_COMM, C_TARGET, C_TGID };
-
-static int col_or(sqlite3_stmt *s, int i, int dflt)
-{
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? dflt : sqlite3_column_int(s, i);
-}
-
 /*
  * The events are read through a connection of our own when the database
  * is a file and no transaction is open on @b->db: read-only and without
- * SQLite's per-call mutex (the analysis uses it from one thread), which
- * saves a lock round trip on every sqlite3_column_*() call.
+ * SQLite's per-call mutex (one thread at a time uses it: this one, then
+ * a reader thread until it is joined), which saves a lock round trip on
+ * every sqlite3_column_*() call.
  */
 static sqlite3 *reader_open(sqlite3 *db)
 {
@@ -216,13 +210,21 @@ static sqlite3 *reader_open(sqlite3 *db)
  * ts_ns index) — valid when the rows were stored in time order, which is
  * what every importer does for one source.  Returns 1 as soon as a row is
  * out of time order: the caller starts again with the index.
+ *
+ * With a connection of our own, reader threads (reader.c) step the
+ * SELECT while this thread runs the state machine; each row arrives with
+ * the columns its kind needs already copied.  The fields text is handed
+ * to the code below at the same points as the columns used to be read,
+ * so every handler sees exactly the row it saw in the one-thread loop.
  */
 int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 {
 	sqlite3 *own = reader_open(b->db), *db = own ? own : b->db;
-	sqlite3_stmt *s = NULL;
-	int rc, i, ret = -1;
+	struct ol_reader *rd;
+	const struct ol_batch *bt;
 	int64_t prev_ts = INT64_MIN;
+	bool unordered = false;
+	int i, ret = -1;
 
 	for (i = 0; i < 64; i++)
 		b->rs_wait_cpu_v[i] = -1;
@@ -234,108 +236,89 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 	if (load_tasks(b, db, err) || load_gaps(b, db, err))
 		goto out;
 	/* The reports/tui never stream events: only this one SELECT does. */
-	if (sqlite3_prepare_v2(db, by_id ?
-			"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, tgid "
-			"FROM events ORDER BY id" :
-			"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, tgid "
-			"FROM events ORDER BY ts_ns, id", -1, &s, NULL) != SQLITE_OK) {
-		*err = ol_fmt("cannot read the events: %s", sqlite3_errmsg(db));
+	if (!(rd = ol_reader_start(db, by_id, own != NULL, err)))
 		goto out;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ol_row r;
-		const char *c;
+	while (!unordered && (bt = ol_reader_next(rd))) {
+		const struct ol_evrow *e = bt->rows, *end = e + bt->n;
 
-		r.id = sqlite3_column_int64(s, C_ID);
-		r.ts = sqlite3_column_int64(s, C_TS);
-		if (r.ts < prev_ts) {
-			ret = 1;
-			goto out;
-		}
-		prev_ts = r.ts;
-		r.name = (const char *)sqlite3_column_text(s, C_NAME);
-		if (!r.name)
-			continue;
-		r.kind = ol_kind_of(r.name, (size_t)sqlite3_column_bytes(s, C_NAME));
-		r.cpu = sqlite3_column_int(s, C_CPU);
-		r.pid = sqlite3_column_int(s, C_PID);
-		r.tgid = r.target = -1;
-		r.comm = "";
-		r.fields = "{}";
-		if (b->first_ns == OL_NONE)
-			b->first_ns = r.ts;
-		b->last_ns = r.ts;
-		/* the oom_reaper kthread: the first task seen with that comm */
-		if (b->reaper_pid < 0 && sqlite3_column_bytes(s, C_COMM) == 10 &&
-		    (c = (const char *)sqlite3_column_text(s, C_COMM)) && !memcmp(c, "oom_reaper", 10))
-			b->reaper_pid = r.pid;
-		switch (r.kind) {
-		case K_OTHER:
-			close_reaper_bracket(b, &r);
-			ol_resolve_signal(b, &r);
-			continue;
-		case K_RSS_STAT:
-		case K_LOCK_START:
-		case K_LOCK_ACQUIRED:
-		case K_LOCK_RELEASED:
-		case K_LOCK_OTHER:
-			close_reaper_bracket(b, &r);
-			ol_resolve_signal(b, &r);
-			/* an mm is linked to a victim only in a victim's or the
-			 * reaper's context (mm.c); without such a link alive,
-			 * other tasks' rows say nothing */
-			if (ol_mm_context(b, &r))
+		for (; e < end; e++) {
+			struct ol_row r;
+
+			if (e->ts < prev_ts) {
+				unordered = true;
 				break;
-			if (!(r.kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
-				continue;
-			r.fields = (c = (const char *)sqlite3_column_text(s, C_FIELDS)) ? c : "{}";
-			if (!ol_mm_linked(b, &r))
-				continue;
-			dispatch(b, &r);
-			continue;
-		case K_MARK_VICTIM:
-		case K_SIGNAL:
-			r.comm = (c = (const char *)sqlite3_column_text(s, C_COMM)) ? c : "";
-			/* fall through */
-		case K_WAKE_REAPER:
-		case K_START_REAPING:
-		case K_FINISH_REAPING:
-		case K_SKIP_REAPING:
-		case K_PROCESS_EXIT:
-		case K_PROCESS_FREE:
-			r.target = col_or(s, C_TARGET, -1);
-			close_reaper_bracket(b, &r);
-			ol_resolve_signal(b, &r);
-			break;
-		case K_NEWTASK:
-			r.target = col_or(s, C_TARGET, -1);
-			r.tgid = col_or(s, C_TGID, -1);
-			if (r.tgid < 0) {
-				int64_t t;
-
-				r.tgid = ol_map_get(&b->pid2tgid, r.pid, &t) ? (int)t : r.pid;
 			}
-			close_reaper_bracket(b, &r);
-			ol_resolve_signal(b, &r);
-			break;
-		case K_CONSOLE:
-		case K_EXIT_MMAP:
-			r.comm = (c = (const char *)sqlite3_column_text(s, C_COMM)) ? c : "";
-			close_reaper_bracket(b, &r);
-			ol_resolve_signal(b, &r);
-			break;
+			prev_ts = e->ts;
+			if (e->kind == K_NONE)
+				continue;
+			r.id = e->id;
+			r.ts = e->ts;
+			r.kind = (enum ol_kind)e->kind;
+			r.cpu = e->cpu;
+			r.pid = e->pid;
+			r.tgid = e->tgid;
+			r.target = e->target;
+			r.comm = e->comm >= 0 ? bt->text + e->comm : "";
+			r.fields = "{}";
+			if (b->first_ns == OL_NONE)
+				b->first_ns = r.ts;
+			b->last_ns = r.ts;
+			/* the oom_reaper kthread: the first task seen with that comm */
+			if (b->reaper_pid < 0 && e->reaper)
+				b->reaper_pid = r.pid;
+			switch (r.kind) {
+			case K_OTHER:
+				close_reaper_bracket(b, &r);
+				ol_resolve_signal(b, &r);
+				continue;
+			case K_RSS_STAT:
+			case K_LOCK_START:
+			case K_LOCK_ACQUIRED:
+			case K_LOCK_RELEASED:
+			case K_LOCK_OTHER:
+				close_reaper_bracket(b, &r);
+				ol_resolve_signal(b, &r);
+				/* an mm is linked to a victim only in a victim's or
+				 * the reaper's context (mm.c); without such a link
+				 * alive, other tasks' rows say nothing */
+				if (ol_mm_context(b, &r))
+					break;
+				if (!(r.kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
+					continue;
+				r.fields = bt->text + e->fields;
+				if (!ol_mm_linked(b, &r))
+					continue;
+				dispatch(b, &r);
+				continue;
+			case K_NEWTASK:
+				if (r.tgid < 0) {
+					int64_t t;
+
+					r.tgid = ol_map_get(&b->pid2tgid, r.pid, &t) ? (int)t : r.pid;
+				}
+				close_reaper_bracket(b, &r);
+				ol_resolve_signal(b, &r);
+				break;
+			default:
+				close_reaper_bracket(b, &r);
+				ol_resolve_signal(b, &r);
+				break;
+			}
+			r.fields = bt->text + e->fields;
+			dispatch(b, &r);
 		}
-		r.fields = (c = (const char *)sqlite3_column_text(s, C_FIELDS)) ? c : "{}";
-		dispatch(b, &r);
+	}
+	if (unordered) {
+		char *e = NULL;
+
+		ol_reader_end(rd, &e);	/* stopped early: nothing to report */
+		free(e);
+		ret = 1;
+		goto out;
 	}
 	ol_resolve_signal(b, NULL);
-	if (rc != SQLITE_DONE) {
-		*err = ol_fmt("reading the events failed: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	ret = 0;
+	ret = ol_reader_end(rd, err);
 out:
-	sqlite3_finalize(s);
 	sqlite3_close(own);
 	return ret;
 }

@@ -9,7 +9,8 @@
 # /tmp, reused, so that a second run only relinks what changed).
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (make deps installs it)"
-S=${OOMLENS_SAN_DIR:-/tmp/oomlens-sanitize-$(id -u)}
+# one build per checkout: objects of another tree must never be reused
+S=${OOMLENS_SAN_DIR:-/tmp/oomlens-sanitize-$(id -u)-$(printf %s "$TOP" | cksum | cut -d" " -f1)}
 mkdir -p "$S" || skip "cannot create $S"
 # one build at a time in $S (concurrent test runs share it)
 if ! flock "$S/.lock" make -C "$TOP" -s -j2 O="$S/obj" PROG="$S/oomlens" SANITIZE=address,undefined \
