@@ -32,6 +32,25 @@ char *ol_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif
 
 /*
+ * Thread -> process knowledge built while a source is read (collect/tasks.c):
+ * what task_newtask's clone flags, a fork, a rename or mark_victim's comm
+ * say about @target, written to the store.  Zero-initialize; free with
+ * ol_taskmap_free().
+ */
+struct ol_taskmap {
+	int	*tgid;		/* pid -> tgid known so far, 0 unknown */
+	int	n;
+};
+
+enum ol_task_event { OL_TASK_NEWTASK, OL_TASK_FORK, OL_TASK_RENAME, OL_TASK_VICTIM };
+
+/* @pid: the task the event fired in (the parent for newtask).  0 or -1. */
+int ol_taskmap_fact(struct ol_taskmap *m, struct ol_store *st, enum ol_task_event k,
+		    int pid, int target, const char *comm, bool have_flags,
+		    long long clone_flags);
+void ol_taskmap_free(struct ol_taskmap *m);
+
+/*
  * tep record -> ol_event, shared by the trace.dat importer and the live
  * recorder (both decode with libtraceevent).
  */

@@ -12,9 +12,6 @@
 
 #include "collect/collect-local.h"
 
-#define CLONE_VM_FLAG		0x00000100
-#define CLONE_THREAD_FLAG	0x00010000
-
 const char *const ol_event_set[] = {
 	"oom:*",
 	"sched:sched_process_exit", "sched:sched_process_free",
@@ -56,8 +53,7 @@ struct ol_conv {
 	char		**names;	/* "system:event" by event id, made once */
 	int		nkind;
 	struct ol_buf	fields;
-	int		*tgid;		/* pid -> tgid known so far, 0 unknown */
-	int		ntgid;
+	struct ol_taskmap tasks;
 	/* what the last converted event says about tasks */
 	enum kind	last;
 	char		tcomm[64];
@@ -94,7 +90,7 @@ void ol_conv_free(struct ol_conv *c)
 		free(c->names[i]);
 	free(c->names);
 	free(c->kind);
-	free(c->tgid);
+	ol_taskmap_free(&c->tasks);
 	ol_buf_free(&c->fields);
 	free(c);
 }
@@ -280,64 +276,19 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	return 1;
 }
 
-static int tgid_of(struct ol_conv *c, int pid)
-{
-	return pid > 0 && pid < c->ntgid && c->tgid[pid] ? c->tgid[pid] : pid;
-}
-
-static int remember(struct ol_conv *c, int pid, int tgid)
-{
-	if (pid <= 0)
-		return 0;
-	if (pid >= c->ntgid) {
-		int n = c->ntgid ? c->ntgid : 4096;
-		int *t;
-
-		while (n <= pid)
-			n *= 2;
-		t = realloc(c->tgid, (size_t)n * sizeof(*t));
-		if (!t)
-			return -1;
-		memset(t + c->ntgid, 0, (size_t)(n - c->ntgid) * sizeof(*t));
-		c->tgid = t;
-		c->ntgid = n;
-	}
-	c->tgid[pid] = tgid;
-	return 0;
-}
-
 int ol_conv_tasks(struct ol_conv *c, struct ol_store *st, const struct ol_event *ev)
 {
-	const char *comm = c->tcomm[0] ? c->tcomm : NULL;
-	int tgid;
+	static const int task_event[] = {
+		[K_NEWTASK] = OL_TASK_NEWTASK + 1, [K_FORK] = OL_TASK_FORK + 1,
+		[K_RENAME] = OL_TASK_RENAME + 1, [K_MARK_VICTIM] = OL_TASK_VICTIM + 1,
+	};
+	int k = (size_t)c->last < sizeof(task_event) / sizeof(task_event[0]) ?
+		task_event[c->last] : 0;
 
-	switch (c->last) {
-	case K_NEWTASK:
-		/*
-		 * Fires in the parent's context before sched_process_fork,
-		 * with the clone flags: CLONE_THREAD joins the parent's
-		 * process; anything else (CLONE_VM alone included) is a new
-		 * process.
-		 */
-		if (!c->have_flags)
-			return 0;
-		tgid = (c->clone_flags & CLONE_THREAD_FLAG) ? tgid_of(c, ev->pid) : ev->target;
-		if (remember(c, ev->target, tgid))
-			return -1;
-		return ol_store_add_task(st, ev->target, tgid, comm, "newtask");
-	case K_FORK:
-		tgid = tgid_of(c, ev->target);
-		return ol_store_add_task(st, ev->target, tgid, comm,
-					 tgid != ev->target ? "newtask" : "assumed");
-	case K_RENAME:
-	case K_MARK_VICTIM:
-		if (!comm)
-			return 0;
-		return ol_store_add_task(st, ev->target, tgid_of(c, ev->target), comm,
-					 "assumed");
-	default:
+	if (!k)
 		return 0;
-	}
+	return ol_taskmap_fact(&c->tasks, st, (enum ol_task_event)(k - 1), ev->pid, ev->target,
+			       c->tcomm[0] ? c->tcomm : NULL, c->have_flags, c->clone_flags);
 }
 
 /* The format file of @e as libtraceevent parsed it (print args are not kept). */

@@ -17,7 +17,6 @@
 
 #include "collect/collect-local.h"
 
-#define CLONE_THREAD_FLAG	0x00010000
 
 /* The kept events by bare name (the text does not print the system). */
 static const struct { const char *event, *system; } systems[] = {
@@ -329,35 +328,9 @@ struct ftext {
 	struct held	held[HELD_MAX];
 	struct ol_store	*st;
 	struct ol_buf	fields, name, comm;
-	int		*tgid;
-	int		ntgid;
+	struct ol_taskmap tasks;
 	long long	kept, lines;
 };
-
-static int tgid_of(struct ftext *x, int pid)
-{
-	return pid > 0 && pid < x->ntgid && x->tgid[pid] ? x->tgid[pid] : pid;
-}
-
-static int remember(struct ftext *x, int pid, int tgid)
-{
-	if (pid <= 0 || pid > 1 << 24)
-		return 0;
-	if (pid >= x->ntgid) {
-		int n = x->ntgid ? x->ntgid : 4096, *t;
-
-		while (n <= pid)
-			n *= 2;
-		t = realloc(x->tgid, (size_t)n * sizeof(*t));
-		if (!t)
-			return -1;
-		memset(t + x->ntgid, 0, (size_t)(n - x->ntgid) * sizeof(*t));
-		x->tgid = t;
-		x->ntgid = n;
-	}
-	x->tgid[pid] = tgid;
-	return 0;
-}
 
 /* A number field of the JSON we just built ("key":123). */
 static long long jnum(const char *json, const char *key, bool *ok)
@@ -497,26 +470,22 @@ static int one_event(struct ftext *x, struct fline *f)
 	if (ol_store_add_event(x->st, &e))
 		return -1;
 	x->kept++;
-	/* thread -> process facts, as collect/eventset.c draws them */
+	/* thread -> process facts, drawn as for a trace.dat (collect/tasks.c) */
 	if (!strcmp(ev, "task_newtask")) {
 		long long fl = jnum(x->fields.s, "clone_flags", &ok);
-		int tgid;
 
-		if (!ok || e.target <= 0)
-			return 0;
-		tgid = (fl & CLONE_THREAD_FLAG) ? tgid_of(x, e.pid) : e.target;
-		if (remember(x, e.target, tgid))
-			return -1;
-		return ol_store_add_task(x->st, e.target, tgid, jstr(e.fields, "comm", comm, sizeof(comm)),
-					 "newtask");
+		return ol_taskmap_fact(&x->tasks, x->st, OL_TASK_NEWTASK, e.pid, e.target,
+				       jstr(e.fields, "comm", comm, sizeof(comm)), ok, fl);
 	}
-	if (!strcmp(ev, "task_rename") || !strcmp(ev, "mark_victim")) {
-		const char *c = jstr(e.fields, !strcmp(ev, "task_rename") ? "newcomm" : "comm",
-				     comm, sizeof(comm));
-
-		return c && e.target > 0 ?
-		       ol_store_add_task(x->st, e.target, tgid_of(x, e.target), c, "assumed") : 0;
-	}
+	if (!strcmp(ev, "sched_process_fork"))
+		return ol_taskmap_fact(&x->tasks, x->st, OL_TASK_FORK, e.pid, e.target,
+				       jstr(e.fields, "child_comm", comm, sizeof(comm)), false, 0);
+	if (!strcmp(ev, "task_rename"))
+		return ol_taskmap_fact(&x->tasks, x->st, OL_TASK_RENAME, e.pid, e.target,
+				       jstr(e.fields, "newcomm", comm, sizeof(comm)), false, 0);
+	if (!strcmp(ev, "mark_victim"))
+		return ol_taskmap_fact(&x->tasks, x->st, OL_TASK_VICTIM, e.pid, e.target,
+				       jstr(e.fields, "comm", comm, sizeof(comm)), false, 0);
 	return 0;
 }
 
@@ -595,7 +564,7 @@ out:
 		ol_store_end_source(st, false);
 	fclose(fp);
 	free(line);
-	free(x.tgid);
+	ol_taskmap_free(&x.tasks);
 	ol_buf_free(&x.fields);
 	ol_buf_free(&x.name);
 	ol_buf_free(&x.comm);

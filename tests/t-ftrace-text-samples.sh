@@ -41,5 +41,11 @@ for dat in "$SAMPLES"/*.dat; do
 	check "$s: times equal to the microsecond" test "$(sql "$T_OUT/$s-txt.db" \
 		"select count(*) from mark_victim")" = "$(sql "$T_OUT/$s-dat.db" \
 		"select count(*) from mark_victim m where exists (select 1 from events e where e.name = 'oom:mark_victim' and abs(e.ts_ns - m.ts_ns) < 1000)")"
+	# thread -> process: both sources go through collect/tasks.c
+	q_tasks="select pid, tgid, comm, how from tasks order by pid"
+	sql "$T_OUT/$s-dat.db" "$q_tasks" > "$T_OUT/$s.ref-tasks"
+	sql "$T_OUT/$s-txt.db" "$q_tasks" > "$T_OUT/$s-txt.tasks"
+	check "$s: tasks (thread -> process) equal the trace.dat's ($(wc -l < "$T_OUT/$s.ref-tasks"))" \
+		cmp -s "$T_OUT/$s.ref-tasks" "$T_OUT/$s-txt.tasks"
 done
 t_done
