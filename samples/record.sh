@@ -15,6 +15,10 @@ BUFKB=${RECORD_BUFFER_KB:-16384}
 
 log() { echo "record[$NAME]: $*" >&2; }
 
+# one live recording or live test at a time on this machine (tests/record-lib.sh)
+exec 9>/tmp/oomlens-live.lock
+flock 9
+
 cleanup() {
 	trap - EXIT INT TERM
 	if [ -d "$IDIR" ]; then

@@ -18,6 +18,15 @@ record_need_live() {
 	fi
 	[ -x "$TOP/build/samples/oomhog" ] || skip "no build/samples/oomhog (run make)"
 	[ -x "$OOMLENS" ] || skip "no $OOMLENS (run make)"
+	live_lock
+}
+
+# live_lock: live tests and recordings share tracefs, cgroups and loop
+# devices, so only one runs at a time on this machine, also across test
+# runs of several checkouts.  The lock is held until the test exits.
+live_lock() {
+	exec 9>/tmp/oomlens-live.lock
+	flock 9
 }
 
 # The top-level settings oomlens must leave exactly as they were.
