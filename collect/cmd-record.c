@@ -361,7 +361,7 @@ int ol_record_main(int argc, char **argv, char **db_out)
 	if (ol_sink_finish(sink, true)) {
 		fprintf(stderr, "oomlens: %s; the database keeps the recording up to its last "
 			"checkpoint (%s)\n", ol_sink_errmsg(sink),
-			o.watch ? "the episodes committed so far" : "every 10 s");
+			o.watch ? "the episodes committed so far" : "every 10 s or 4 MB");
 		goto out;
 	}
 	ol_sink_get_stats(sink, &s);
