@@ -363,7 +363,7 @@ static int record(int argc, char **argv, char **db_out)
 	if (ol_sink_finish(sink, true)) {
 		fprintf(stderr, "oomlens: %s; the database keeps the recording up to its last "
 			"checkpoint (%s)\n", ol_sink_errmsg(sink),
-			o.watch ? "the episodes committed so far" : "every 10 s");
+			o.watch ? "the episodes committed so far" : "every 10 s or 4 MB");
 		goto out;
 	}
 	ol_sink_get_stats(sink, &s);
