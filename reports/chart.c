@@ -19,7 +19,7 @@ void rp_chart_ascii(const struct rp *r, const struct ol_episode *e)
 	char row[RP_COLS + 1], lab[RP_COLS * 2], tl[32], buf[PR_BUF], **labels = NULL;
 	struct pr_axis ax;
 	int64_t t0, t1, step, t;
-	int *ids = NULL, m, c, c0, c1, last;
+	int *ids = NULL, m, c, c0, c1, ch, last;
 	size_t i, n = 0;
 
 	ids = calloc(e->count + 1, sizeof(*ids));
@@ -46,8 +46,11 @@ void rp_chart_ascii(const struct rp *r, const struct ol_episode *e)
 		/* the memory is held from the kill until it is freed */
 		c0 = v->kill_ns == OL_NONE ? -1 : (int)lround(pr_axis_x(&ax, v->kill_ns));
 		c1 = c0 < 0 ? -1 : (int)lround(pr_axis_x(&ax, pr_held_until(v, t1)));
+		t = pr_hidden_from(v);
+		ch = t == OL_NONE ? w : (int)lround(pr_axis_x(&ax, t));
+		/* '-' held, '~' held but hidden from the OOM killer */
 		for (c = c0; c0 >= 0 && c <= c1 && c < w; c++)
-			row[c] = '-';
+			row[c] = c >= ch ? '~' : '-';
 		for (m = 0; m < PR_MARK_NR; m++) {
 			t = pr_mark_ns(v, m);
 			if (t == OL_NONE)
@@ -60,9 +63,9 @@ void rp_chart_ascii(const struct rp *r, const struct ol_episode *e)
 			 * column right (K then S for a prompt exit), a third
 			 * one turns that column into '*'.
 			 */
-			if (row[c] != ' ' && row[c] != '-' && c + 1 < w)
+			if (!strchr(" -~", row[c]) && c + 1 < w)
 				c++;
-			row[c] = (row[c] == ' ' || row[c] == '-') ? pr_mark_char(m) : '*';
+			row[c] = strchr(" -~", row[c]) ? pr_mark_char(m) : '*';
 		}
 		fprintf(r->out, "%-*s|%s|\n", LABEL_W - 1, labels[i], row);
 		free(labels[i]);
@@ -89,5 +92,5 @@ void rp_chart_ascii(const struct rp *r, const struct ol_episode *e)
 	lab[last < 0 ? 0 : LABEL_W + last] = '\0';
 	fprintf(r->out, "%s\n", last < 0 ? "" : lab);
 	fprintf(r->out, "K kill R reaper S MMF_OOM_SKIP F 90%% freed X exit - held "
-		"* several\n");
+		"~ hidden *\n");
 }

@@ -41,6 +41,8 @@ static const char css[] =
 	".v-ok{background:#d9f2d9}.v-unnecessary,.v-ineffective,.v-premature"
 	"{background:#f8c8c8}.v-reaper-raced-exit,.v-bypass,.v-shared-mm,"
 	".v-unknown{background:#fbe8b0}"
+	"tr.r-unnecessary td:last-child,tr.r-ineffective td:last-child,"
+	"tr.r-premature td:last-child{background:#f8c8c8;font-weight:bold}"
 	"svg text{font-family:sans-serif;font-size:13px}";
 
 static void h(FILE *f, const char *s)
@@ -51,110 +53,6 @@ static void h(FILE *f, const char *s)
 static void verdict_span(FILE *f, enum ol_verdict_kind k)
 {
 	fprintf(f, "<span class=\"v v-%s\">%s</span>", pr_verdict(k), pr_verdict(k));
-}
-
-static void header(const struct rp *r)
-{
-	const struct ol_analysis *a = r->a;
-	FILE *f = r->out;
-	struct pr_facts hf;
-	size_t i;
-
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		"<meta name=\"viewport\" content=\"width=device-width\">"
-		"<title>OOM report: %zu victims</title>\n<style>%s</style></head>\n<body>\n",
-		a->nvictims, css);
-	fprintf(f, "<h1>OOM report: %zu victim%s in %zu episode%s</h1>\n<table>\n",
-		a->nvictims, a->nvictims == 1 ? "" : "s", a->nepisodes,
-		a->nepisodes == 1 ? "" : "s");
-	if (pr_header(a, r->res, &hf))
-		return;
-	for (i = 0; i < hf.n; i++) {
-		fprintf(f, "<tr><th>%s</th><td%s>", hf.v[i].label,
-			hf.v[i].warn ? " class=\"warn\"" : "");
-		h(f, hf.v[i].text);
-		fprintf(f, "</td></tr>\n");
-	}
-	fprintf(f, "</table>\n");
-	pr_facts_free(&hf);
-}
-
-static void summary(const struct rp *r)
-{
-	char **lines = pr_summary(r->a, r->res, rp_victim_chosen, r);
-	size_t i;
-
-	fprintf(r->out, "<h2>Summary</h2>\n<ul>\n");
-	for (i = 0; lines && lines[i]; i++) {
-		fprintf(r->out, "<li>");
-		h(r->out, lines[i]);
-		fprintf(r->out, "</li>\n");
-	}
-	fprintf(r->out, "</ul>\n");
-	pr_lines_free(lines);
-}
-
-static void table(const struct rp *r)
-{
-	const struct ol_analysis *a = r->a;
-	FILE *f = r->out;
-	char b[PR_BUF];
-	size_t k;
-	int c;
-
-	fprintf(f, "<h2>Victims</h2>\n<p>%s</p>\n<table>\n<tr>", PR_TABLE_LEGEND);
-	for (c = 0; c < PR_COL_NR; c++)
-		if (pr_column(c)->where & PR_IN_TABLE)
-			fprintf(f, "<th>%s</th>", pr_column(c)->head);
-	fprintf(f, "</tr>\n");
-	for (k = 0; k < a->nvictims; k++) {
-		const struct ol_victim *v = &a->victims[k];
-
-		if (!rp_victim_selected(r, v))
-			continue;
-		fprintf(f, "<tr>");
-		for (c = 0; c < PR_COL_NR; c++) {
-			if (!(pr_column(c)->where & PR_IN_TABLE))
-				continue;
-			fprintf(f, "<td%s>", pr_col_right(c) ? " class=\"n\"" : "");
-			if (c == PR_COL_ID)
-				fprintf(f, "<a href=\"#v%d\">%d</a>", v->index, v->index);
-			else if (c == PR_COL_VERDICT)
-				verdict_span(f, v->verdict);
-			else if (pr_column(c)->kind == PR_STR)
-				h(f, pr_cell_raw(c, a, v, b));	/* UTF-8 as it is */
-			else
-				h(f, pr_cell(c, a, v, r->res, b));
-			fprintf(f, "</td>");
-		}
-		fprintf(f, "</tr>\n");
-	}
-	fprintf(f, "</table>\n");
-}
-
-static void why(const struct rp *r)
-{
-	struct pr_explanations ex;
-	size_t i, k;
-
-	if (pr_explain(r->a, r->res, true, rp_victim_chosen, r, &ex) || !ex.n)
-		return;
-	fprintf(r->out, "<h2>Why</h2>\n<ul>\n");
-	for (i = 0; i < ex.n; i++) {
-		const struct pr_explanation *x = &ex.v[i];
-
-		fprintf(r->out, "<li>victim%s", x->nvictims == 1 ? "" : "s");
-		for (k = 0; k < x->nvictims; k++)
-			fprintf(r->out, "%s<a href=\"#v%d\">%d</a>", k ? ", " : " ",
-				x->victims[k], x->victims[k]);
-		fprintf(r->out, ": ");
-		verdict_span(r->out, x->kind);
-		fprintf(r->out, " (%s): ", pr_conf(x->confidence));
-		h(r->out, *x->text ? x->text : ol_verdict_help(x->kind));
-		fprintf(r->out, "</li>\n");
-	}
-	fprintf(r->out, "</ul>\n");
-	pr_explanations_free(&ex);
 }
 
 /*
@@ -227,21 +125,21 @@ static void lane(const struct rp *r, const struct pr_axis *ax, const struct ol_v
 {
 	FILE *f = r->out;
 	double x0, x1, xs;
-	int64_t t;
+	int64_t t, hid;
 	int m;
 
 	if (v->kill_ns != OL_NONE) {
 		x0 = pr_axis_x(ax, v->kill_ns);
 		x1 = pr_axis_x(ax, pr_held_until(v, t1));
-		xs = v->skip_ns != OL_NONE && v->skip_ns < pr_held_until(v, t1) ?
-		     pr_axis_x(ax, v->skip_ns) : x1;
+		hid = pr_hidden_from(v);
+		xs = hid != OL_NONE && hid < pr_held_until(v, t1) ? pr_axis_x(ax, hid) : x1;
 		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" "
 			"fill=\"#e04848\"><title>victim %d holds its memory, seen by the OOM "
 			"killer</title></rect>\n", x0, y - 3, xs - x0 > 1 ? xs - x0 : 1, v->index);
 		if (x1 > xs)
 			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" "
-				"fill=\"#f4b0b0\"><title>victim %d still holds memory after "
-				"MMF_OOM_SKIP hid it</title></rect>\n", xs, y - 3, x1 - xs, v->index);
+				"fill=\"#f4b0b0\"><title>victim %d still holds memory the OOM "
+				"killer no longer sees (MMF_OOM_SKIP or exited)</title></rect>\n", xs, y - 3, x1 - xs, v->index);
 	}
 	for (m = 0; m < PR_MARK_NR; m++) {
 		t = pr_mark_ns(v, m);
@@ -324,7 +222,7 @@ static void episode_chart(const struct rp *r, const struct ol_episode *ep)
 	x0 = 250;
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"6\" fill=\"#e04848\"/>"
 		"<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"6\" fill=\"#f4b0b0\"/>"
-		"<text x=\"%.1f\" y=\"%.1f\">memory held: seen / hidden by MMF_OOM_SKIP</text>\n",
+		"<text x=\"%.1f\" y=\"%.1f\">memory held: seen / hidden (skip, exit)</text>\n",
 		x0, height - LEGEND_PX + 35, x0 + 14, height - LEGEND_PX + 35, x0 + 36,
 		height - LEGEND_PX + 42);
 	x0 = 610;
@@ -341,7 +239,7 @@ static void episode_chart(const struct rp *r, const struct ol_episode *ep)
 }
 
 /* The memory the victim still held over time: a step curve of its samples. */
-static void curve(const struct rp *r, const struct ol_victim *v)
+static void curve_of(const struct rp *r, const struct ol_victim *v)
 {
 	FILE *f = r->out;
 	struct pr_axis ax;
@@ -350,6 +248,8 @@ static void curve(const struct rp *r, const struct ol_victim *v)
 	double y, py = 0;
 	int m;
 
+	if (!v->ncurve)
+		return;
 	t0 = v->kill_ns != OL_NONE ? v->kill_ns : v->curve[0].ts_ns;
 	t1 = v->curve[v->ncurve - 1].ts_ns;
 	for (m = 0; m < PR_MARK_NR; m++)
@@ -393,82 +293,123 @@ static void curve(const struct rp *r, const struct ol_victim *v)
 		pr_axis_x(&ax, v->curve[v->ncurve - 1].ts_ns), py);
 }
 
-static void victim(const struct rp *r, const struct ol_victim *v)
+/* --- the markup of document.c ------------------------------------------ */
+
+static void begin(const struct rp *r, const char *title)
 {
-	FILE *f = r->out;
-	struct pr_facts facts;
-	char b[PR_BUF];
+	fprintf(r->out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	h(r->out, title);
+	fprintf(r->out, "</title>\n<style>%s</style></head>\n<body>\n", css);
+}
+
+static void end(const struct rp *r)
+{
+	fputs("</body></html>\n", r->out);
+}
+
+static void heading(const struct rp *r, int level, const char *ascii, int victim)
+{
+	if (victim >= 0)
+		fprintf(r->out, "<h%d id=\"v%d\">", level, victim);
+	else
+		fprintf(r->out, "<h%d>", level);
+	h(r->out, ascii);
+	fprintf(r->out, "</h%d>\n", level);
+}
+
+static void para(const struct rp *r, const char *ascii)
+{
+	fputs("<p>", r->out);
+	h(r->out, ascii);
+	fputs("</p>\n", r->out);
+}
+
+static void kvs(const struct rp *r, bool open)
+{
+	fputs(open ? "<table>\n" : "</table>\n", r->out);
+}
+
+static void kv(const struct rp *r, const char *label, const char *ascii, bool warn)
+{
+	fprintf(r->out, "<tr><th>%s</th><td%s>", label, warn ? " class=\"warn\"" : "");
+	h(r->out, ascii);
+	fputs("</td></tr>\n", r->out);
+}
+
+static void list(const struct rp *r, bool open)
+{
+	fputs(open ? "<ul>\n" : "</ul>\n", r->out);
+}
+
+static void item(const struct rp *r, const char *label, const char *ascii, bool warn)
+{
+	fprintf(r->out, "<li%s>", warn ? " class=\"warn\"" : "");
+	if (label)
+		fprintf(r->out, "%s: ", label);
+	h(r->out, ascii);
+	fputs("</li>\n", r->out);
+}
+
+static void explanation(const struct rp *r, const struct pr_explanation *x)
+{
 	size_t k;
 
-	fprintf(f, "<h3 id=\"v%d\">Victim %d: pid %d (<span class=\"mono\">", v->index,
-		v->index, v->pid);
-	h(f, v->comm);
-	fprintf(f, "</span>) ");
-	verdict_span(f, v->verdict);
-	fprintf(f, "</h3>\n<ul>\n");
-	if (pr_victim_facts(r->a, v, r->res, &facts) == 0) {
-		for (k = 0; k < facts.n; k++) {
-			fprintf(f, "<li%s>%s: ", facts.v[k].warn ? " class=\"warn\"" : "",
-				facts.v[k].label);
-			h(f, facts.v[k].text);
-			fprintf(f, "</li>\n");
-		}
-		pr_facts_free(&facts);
+	fprintf(r->out, "<li>victim%s", x->nvictims == 1 ? "" : "s");
+	for (k = 0; k < x->nvictims; k++)
+		fprintf(r->out, "%s<a href=\"#v%d\">%d</a>", k ? ", " : " ", x->victims[k],
+			x->victims[k]);
+	fputs(": ", r->out);
+	verdict_span(r->out, x->kind);
+	fprintf(r->out, " (%s): ", pr_conf(x->confidence));
+	h(r->out, *x->text ? x->text : ol_verdict_help(x->kind));
+	fputs("</li>\n", r->out);
+}
+
+static void table(const struct rp *r, const char *caption, bool open)
+{
+	if (caption)
+		fprintf(r->out, open ? "<details><summary>%s</summary>\n<table>\n" :
+			"</table></details>\n", caption);
+	else
+		fputs(open ? "<table>\n" : "</table>\n", r->out);
+}
+
+/*
+ * A row of the victims table (a victim's row with more than the three
+ * cells of a timeline row) links to the victim's section and colours its
+ * verdict cell.
+ */
+static void row(const struct rp *r, const char *const *cells, const bool *right, int n,
+		bool head, int victim)
+{
+	bool vrow = !head && victim >= 0 && n > 3;
+	int i;
+
+	if (vrow)
+		fprintf(r->out, "<tr class=\"r-%s\">", pr_verdict(r->a->victims[victim].verdict));
+	else
+		fputs("<tr>", r->out);
+	for (i = 0; i < n; i++) {
+		fprintf(r->out, "<%s%s>", head ? "th" : "td", right[i] && !head ? " class=\"n\"" : "");
+		if (vrow && i == 0)
+			fprintf(r->out, "<a href=\"#v%d\">", victim);
+		h(r->out, cells[i]);
+		if (vrow && i == 0)
+			fputs("</a>", r->out);
+		fprintf(r->out, "</%s>", head ? "th" : "td");
 	}
-	fprintf(f, "</ul>\n");
-	if (v->ncurve)
-		curve(r, v);
-	fprintf(f, "<details><summary>timeline (%zu events)</summary>\n<table>\n"
-		"<tr><th>from kill</th><th>event</th><th>detail</th></tr>\n", v->npoints);
-	for (k = 0; k < v->npoints; k++) {
-		fprintf(f, "<tr><td class=\"n\">%s</td><td>",
-			pr_rel(b, pr_since(v, v->points[k].ts_ns), r->res, "?"));
-		h(f, v->points[k].what);
-		fprintf(f, "</td><td>");
-		h(f, v->points[k].detail);
-		fprintf(f, "</td></tr>\n");
-	}
-	fprintf(f, "</table></details>\n");
+	fputs("</tr>\n", r->out);
 }
 
 int rp_html(const struct rp *r)
 {
-	const struct ol_analysis *a = r->a;
-	FILE *f = r->out;
-	char b1[PR_BUF], b2[PR_BUF];
-	size_t e, k;
+	static const struct rp_markup markup = {
+		.begin = begin, .end = end, .heading = heading, .para = para,
+		.kvs = kvs, .kv = kv, .list = list, .item = item,
+		.explanation = explanation, .table = table, .row = row,
+		.chart = episode_chart, .extra = curve_of,
+	};
 
-	header(r);
-	summary(r);
-	/* the charts next: they are what a reader looks at */
-	fprintf(f, "<h2>Timelines</h2>\n");
-	for (e = 0; e < a->nepisodes; e++) {
-		const struct ol_episode *ep = &a->episodes[e];
-
-		if (!rp_episode_selected(r, ep))
-			continue;
-		fprintf(f, "<h3>Episode %d: <code>", ep->index);
-		h(f, ep->domain);
-		fprintf(f, "</code></h3>\n<p>%zu victim%s, %d unnecessary; from %s s to %s s "
-			"(trace clock); hover a mark for details.</p>\n", ep->count,
-			ep->count == 1 ? "" : "s", ep->unnecessary,
-			pr_abs(b1, ep->start_ns, 3, r->res, "?"), pr_abs(b2, ep->end_ns, 3, r->res, "?"));
-		episode_chart(r, ep);
-	}
-	table(r);
-	why(r);
-	for (e = 0; e < a->nepisodes; e++) {
-		const struct ol_episode *ep = &a->episodes[e];
-
-		if (!rp_episode_selected(r, ep))
-			continue;
-		fprintf(f, "<h2>Episode %d: <code>", ep->index);
-		h(f, ep->domain);
-		fprintf(f, "</code></h2>\n");
-		for (k = ep->first; k < ep->first + ep->count && k < a->nvictims; k++)
-			if (rp_victim_selected(r, &a->victims[k]))
-				victim(r, &a->victims[k]);
-	}
-	fprintf(f, "</body></html>\n");
-	return 0;
+	return rp_document(r, &markup);
 }

@@ -71,6 +71,13 @@ int64_t pr_held_until(const struct ol_victim *v, int64_t t_end)
 	return v->freed_by == OL_FREED_BY_NOT_FREED ? t_end : v->kill_ns;
 }
 
+int64_t pr_hidden_from(const struct ol_victim *v)
+{
+	if (v->skip_ns == OL_NONE || (v->exit_ns != OL_NONE && v->exit_ns < v->skip_ns))
+		return v->exit_ns;
+	return v->skip_ns;
+}
+
 static void widen(int64_t *t0, int64_t *t1, int64_t t)
 {
 	if (t == OL_NONE)

@@ -309,6 +309,13 @@ const char *pr_mark_help(enum pr_mark m);
 int64_t pr_mark_ns(const struct ol_victim *v, enum pr_mark m);
 /* Until when @v held its memory in a chart ending at @t_end: freed, or @t_end. */
 int64_t pr_held_until(const struct ol_victim *v, int64_t t_end);
+/*
+ * From when the memory @v still held was hidden from the OOM killer:
+ * MMF_OOM_SKIP set, or all its threads gone (the mm lives on, pinned or
+ * waiting for the reaper), whichever came first; OL_NONE if neither.
+ * Charts draw held-and-hidden apart: the window of unnecessary kills.
+ */
+int64_t pr_hidden_from(const struct ol_victim *v);
 
 /* A linear time axis mapped onto [x0, x0 + width). */
 struct pr_axis {

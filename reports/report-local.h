@@ -75,6 +75,35 @@ void rp_wrap(FILE *f, const char *s, int first, int indent, int width);
  */
 void rp_chart_ascii(const struct rp *r, const struct ol_episode *e);
 
+/*
+ * How the markdown and HTML reports mark up the one document that
+ * document.c walks (what is said, in which order).  Text is the
+ * presentation layer's ASCII; each op escapes it for its format.
+ * @victim: the id of the victim a heading or row is about, or -1.
+ */
+struct rp_markup {
+	void (*begin)(const struct rp *r, const char *title);
+	void (*end)(const struct rp *r);
+	void (*heading)(const struct rp *r, int level, const char *ascii, int victim);
+	void (*para)(const struct rp *r, const char *ascii);
+	/* label: value pairs (the header) */
+	void (*kvs)(const struct rp *r, bool open);
+	void (*kv)(const struct rp *r, const char *label, const char *ascii, bool warn);
+	/* a bulleted list; @label may be NULL */
+	void (*list)(const struct rp *r, bool open);
+	void (*item)(const struct rp *r, const char *label, const char *ascii, bool warn);
+	void (*explanation)(const struct rp *r, const struct pr_explanation *x);
+	/* a table; @caption non-NULL: one a reader may fold away */
+	void (*table)(const struct rp *r, const char *caption, bool open);
+	void (*row)(const struct rp *r, const char *const *cells, const bool *right, int n,
+		    bool head, int victim);
+	void (*chart)(const struct rp *r, const struct ol_episode *ep);
+	/* after a victim's facts (may be NULL) */
+	void (*extra)(const struct rp *r, const struct ol_victim *v);
+};
+
+int rp_document(const struct rp *r, const struct rp_markup *m);
+
 /* --- renderers ------------------------------------------------------- */
 
 int rp_text(const struct rp *r);

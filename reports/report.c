@@ -30,6 +30,11 @@ int ol_report_format_parse(const char *name)
 	return -1;
 }
 
+/* In the order of OL_REPORT_FORMATS. */
+static int (*const renderers[OL_REPORT_NR])(const struct rp *) = {
+	rp_text, rp_markdown, rp_json, rp_csv, rp_html,
+};
+
 /* Which victims are shown: chosen by the options, or drawn for context. */
 static int select_victims(struct rp *r, char **err)
 {
@@ -99,26 +104,11 @@ int ol_report_render(const struct ol_analysis *a, enum ol_report_format f,
 	 * the only user of @out while rendering).
 	 */
 	lock = __fsetlocking(out, FSETLOCKING_BYCALLER);
-	switch (f) {
-	case OL_REPORT_TEXT:
-		ret = rp_text(&r);
-		break;
-	case OL_REPORT_MARKDOWN:
-		ret = rp_markdown(&r);
-		break;
-	case OL_REPORT_JSON:
-		ret = rp_json(&r);
-		break;
-	case OL_REPORT_CSV:
-		ret = rp_csv(&r);
-		break;
-	case OL_REPORT_HTML:
-		ret = rp_html(&r);
-		break;
-	default:
+	if ((unsigned)f < OL_REPORT_NR) {
+		ret = renderers[f](&r);
+	} else {
 		*err = strdup("unknown report format");
 		ret = -1;
-		break;
 	}
 	__fsetlocking(out, lock);
 	free(r.show);

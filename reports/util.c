@@ -97,87 +97,86 @@ int rp_utf8_len(const unsigned char *p)
 	return n;
 }
 
-/* bytes that go into a JSON string as they are (UTF-8 checked apart) */
+/*
+ * UTF-8 text out: runs of @plain bytes and valid multi-byte sequences as
+ * they are, a byte that is not UTF-8 as @bad, any other byte as @one
+ * writes it.  Runs are written at once: reports can be large.
+ */
+static void put_utf8(FILE *f, const char *s, bool (*plain)(unsigned char),
+		     void (*one)(FILE *, unsigned char), const char *bad)
+{
+	const unsigned char *p, *run;
+	int n;
+
+	for (p = (const unsigned char *)(s ? s : ""); *p; p += n) {
+		for (run = p; plain(*p); p++)
+			;
+		if (p > run)
+			fwrite(run, 1, p - run, f);
+		if (!*p)
+			break;
+		n = rp_utf8_len(p);
+		if (n == 0) {
+			fputs(bad, f);	/* keep the position visible */
+			n = 1;
+		} else if (n > 1) {
+			fwrite(p, 1, n, f);
+		} else {
+			one(f, *p);
+		}
+	}
+}
+
+/* bytes that go into a JSON string as they are */
 static bool json_plain(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' &&
 		c != '>' && c != '&';
 }
 
+static void json_one(FILE *f, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		fprintf(f, "\\%c", c);
+	else if (c == '\n')
+		fputs("\\n", f);
+	else	/* <>& too, so the document can sit inside an HTML <script> */
+		fprintf(f, "\\u%04x", c);
+}
+
 void rp_put_json(FILE *f, const char *s)
 {
-	const unsigned char *p, *run;
-	int n;
-
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
 	putc('"', f);
-	for (p = (const unsigned char *)s; *p; p += n) {
-		/* write runs of plain bytes at once: reports can be large */
-		for (run = p; json_plain(*p); p++)
-			;
-		if (p > run)
-			fwrite(run, 1, p - run, f);
-		if (!*p)
-			break;
-		n = rp_utf8_len(p);
-		if (n == 0) {
-			/* not UTF-8: JSON text must be; keep the position visible */
-			fputs("\\ufffd", f);
-			n = 1;
-		} else if (n > 1) {
-			fwrite(p, 1, n, f);
-		} else if (*p == '"' || *p == '\\') {
-			putc('\\', f);
-			putc(*p, f);
-		} else if (*p == '\n') {
-			fputs("\\n", f);
-		} else {
-			/* <>& too, so the document can sit inside an HTML <script> */
-			fprintf(f, "\\u%04x", *p);
-		}
-	}
+	/* JSON text must be UTF-8 */
+	put_utf8(f, s, json_plain, json_one, "\\ufffd");
 	putc('"', f);
+}
+
+static bool html_plain(unsigned char c)
+{
+	return printable(c) && !strchr("&<>\"'", c);
+}
+
+static void html_one(FILE *f, unsigned char c)
+{
+	static const char *const ent[] = { ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+					   ['"'] = "&quot;", ['\''] = "&#39;" };
+
+	if (c < sizeof(ent) / sizeof(ent[0]) && ent[c])
+		fputs(ent[c], f);
+	else if (c == '\n')
+		putc('\n', f);
+	else
+		fprintf(f, "\\x%02x", c);
 }
 
 void rp_put_html(FILE *f, const char *s)
 {
-	const unsigned char *p, *run;
-	int n;
-
-	for (p = (const unsigned char *)(s ? s : ""); *p; p += n) {
-		for (run = p; printable(*p) && !strchr("&<>\"'", *p); p++)
-			;
-		if (p > run)
-			fwrite(run, 1, p - run, f);
-		if (!*p)
-			break;
-		n = rp_utf8_len(p);
-		if (n == 0) {
-			fputs("&#xfffd;", f);
-			n = 1;
-		} else if (n > 1) {
-			fwrite(p, 1, n, f);
-		} else if (*p == '&') {
-			fputs("&amp;", f);
-		} else if (*p == '<') {
-			fputs("&lt;", f);
-		} else if (*p == '>') {
-			fputs("&gt;", f);
-		} else if (*p == '"') {
-			fputs("&quot;", f);
-		} else if (*p == '\'') {
-			fputs("&#39;", f);
-		} else if (*p == '\n') {
-			putc('\n', f);
-		} else if (!printable(*p)) {
-			fprintf(f, "\\x%02x", *p);
-		} else {
-			putc(*p, f);
-		}
-	}
+	put_utf8(f, s, html_plain, html_one, "&#xfffd;");
 }
 
 void rp_put_csv(FILE *f, const char *s)

@@ -382,6 +382,9 @@ static int dispatch(struct tui *t, enum request req)
 		break;
 	}
 	flags = v->ops->request(v, t, req);
+	/* back, for every view that does not take the key itself */
+	if (req == REQ_BACK && (flags & TUI_UNHANDLED))
+		flags = TUI_POP;
 	if ((flags & TUI_POP) && t->depth == 1)
 		flags |= TUI_QUIT;
 	return flags;

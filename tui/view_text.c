@@ -151,8 +151,6 @@ static int text_request(struct view *v, struct tui *t, enum request req)
 	case REQ_RIGHT:
 		tv->hscroll += 8;
 		break;
-	case REQ_BACK:
-		return TUI_POP;
 	default:
 		return TUI_UNHANDLED;
 	}

@@ -7,8 +7,9 @@
  *
  * The lanes show what matters for unnecessary kills: '-' while a victim
  * holds its memory and is still visible to the OOM killer, '~' while it
- * still holds memory after MMF_OOM_SKIP hid it (the window in which the
- * kernel may pick a further victim although memory is about to come back).
+ * still holds memory after MMF_OOM_SKIP or its exit hid it (the window in
+ * which the kernel may pick a further victim although memory is about to
+ * come back); the same geometry as the reports' charts (present.h).
  */
 #include <curses.h>
 #include <stdio.h>
@@ -180,9 +181,9 @@ static void lane_text(const struct timeline_view *tv, const struct ol_victim *vi
 	if (vi->kill_ns != OL_NONE && held_end >= vi->kill_ns &&
 	    vi->kill_ns <= tv->hi && held_end >= tv->lo) {
 		int x0 = clip_col(tv, tw, vi->kill_ns), x1 = clip_col(tv, tw, held_end);
-		/* '~' from MMF_OOM_SKIP on: none when unknown or after the window */
-		int xs = vi->skip_ns == OL_NONE || vi->skip_ns > tv->hi ? tw :
-			 vi->skip_ns < tv->lo ? -1 : ts_col(tv, tw, vi->skip_ns);
+		/* '~' once hidden from the OOM killer: none when unknown or after the window */
+		int64_t hid = pr_hidden_from(vi);
+		int xs = hid == OL_NONE || hid > tv->hi ? tw : hid < tv->lo ? -1 : ts_col(tv, tw, hid);
 		for (x = x0; x <= x1 && x < tw; x++)
 			track[x] = x >= xs ? '~' : '-';
 	}
@@ -488,8 +489,6 @@ static int timeline_request(struct view *v, struct tui *t, enum request req)
 		t->next_arg = &tv->detail;
 		return TUI_PUSH;
 	}
-	case REQ_BACK:
-		return TUI_POP;
 	default:
 		return TUI_UNHANDLED;
 	}

@@ -396,8 +396,6 @@ static int victims_handle(struct view *v, struct tui *t, enum request req)
 		t->next_ops = tui_view_timeline();
 		t->next_arg = &vv->selected;
 		return TUI_PUSH;
-	case REQ_BACK:
-		return TUI_POP;
 	default:
 		return TUI_UNHANDLED;
 	}
