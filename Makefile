@@ -48,7 +48,7 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c))
+LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c cmd/*.c))
 LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)

@@ -13,6 +13,7 @@
 #include "analyze/analyze.h"
 #include "reports/report.h"
 #include "tui/tui.h"
+#include "cmd/termsafe.h"
 
 static int cmd_import(int argc, char **argv);
 static int cmd_record(int argc, char **argv);
@@ -114,6 +115,8 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* error lines quote file contents: nothing raw reaches the terminal */
+	ol_stderr_filter();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
