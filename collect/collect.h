@@ -77,6 +77,13 @@ void *ol_db_open_readonly(const char *path, char **err);
 int ol_db_harden(void *handle, bool writer);
 int ol_db_check(void *handle, const char *path, char **err);
 
+/*
+ * Bulk mode: the temporary file written until ol_store_close() (NULL when
+ * writing into an existing database), for the front end to remove on a
+ * signal.
+ */
+const char *ol_store_tmp_path(struct ol_store *st);
+
 /* The store's sqlite3 handle (borrowed), for analyze/ to write its tables. */
 void *ol_store_db(struct ol_store *st);
 

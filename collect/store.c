@@ -167,6 +167,11 @@ void *ol_store_db(struct ol_store *st)
 	return st->db;
 }
 
+const char *ol_store_tmp_path(struct ol_store *st)
+{
+	return st->tmp;
+}
+
 static int prepare_all(struct ol_store *st)
 {
 	int i;
@@ -495,6 +500,19 @@ static void store_publish(struct ol_store *st)
 		unlink(st->tmp);
 	else
 		rename(st->tmp, st->path);
+	/* the new name is durable only once its directory is */
+	{
+		char *dir = strdup(st->path), *slash = dir ? strrchr(dir, '/') : NULL;
+
+		if (slash)
+			slash[slash == dir] = '\0';
+		fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(dir);
+	}
 }
 
 void ol_store_close(struct ol_store *st)
