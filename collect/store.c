@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "collect/collect-local.h"
+#include "version.h"
 
 enum { ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP, ST_NR };
 
