@@ -2,9 +2,10 @@
 /*
  * `oomlens report DB [options]`.
  *
- * -o FILE is written to a temporary file in the same directory and
- * renamed over FILE only once everything was written and flushed, so a
- * failure never leaves a half-written report behind.
+ * -o FILE goes through cmd/outfile.c: a regular file is written to a
+ * temporary and renamed over FILE only once everything was written and
+ * synced, so a failure never leaves a half-written report behind; a
+ * symlink, FIFO or device is written in place; "-" is stdout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/outfile.h"
 #include "analyze/analyze.h"
 #include "reports/report.h"
 
@@ -29,7 +31,7 @@ const char cmd_report_usage[] =
 	"                     with the victims its verdict is about; implies --detail\n"
 	"  -p, --pid PID      only the victim(s) with this pid or tgid\n"
 	"  -d, --detail       text: add the chart and each victim's facts and timeline\n"
-	"  -o, --output FILE  write FILE atomically instead of stdout\n";
+	"  -o, --output FILE  write FILE (atomically; a link, FIFO or device in place; - stdout)\n";
 
 /* A number >= @min. */
 static int parse_int(const char *s, int min, int *out)
@@ -43,37 +45,6 @@ static int parse_int(const char *s, int min, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
-}
-
-/* Open a temporary file next to @path; *@tmp gets its name. */
-static FILE *open_tmp(const char *path, char **tmp)
-{
-	mode_t mask;
-	FILE *f;
-	int fd;
-
-	if (asprintf(tmp, "%s.tmpXXXXXX", path) < 0) {
-		*tmp = NULL;
-		return NULL;
-	}
-	fd = mkstemp(*tmp);
-	if (fd < 0) {
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	/* mkstemp makes 0600; a report is an ordinary file */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return f;
 }
 
 int cmd_report(int argc, char **argv)
@@ -91,7 +62,8 @@ int cmd_report(int argc, char **argv)
 	struct ol_report_opts o = { 0 };
 	struct ol_analysis *a = NULL;
 	const char *db, *output = NULL, *nc;
-	char *err = NULL, *tmp = NULL;
+	char *err = NULL;
+	struct ol_out *of = NULL;
 	FILE *out = stdout;
 	int c, fmt = OL_REPORT_TEXT, ret = 1;
 
@@ -123,7 +95,8 @@ int cmd_report(int argc, char **argv)
 			o.detail = true;
 			break;
 		case 'o':
-			output = optarg;
+			/* "-": standard output, as without -o */
+			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
 		case 'h':
 			return cmd_usage("report", stdout, 0);
@@ -152,43 +125,32 @@ int cmd_report(int argc, char **argv)
 	o.color = !output && fmt == OL_REPORT_TEXT && isatty(STDOUT_FILENO) &&
 		!(nc && *nc);
 	if (output) {
-		out = open_tmp(output, &tmp);
-		if (!out) {
-			fprintf(stderr, "oomlens: '%s': cannot create: %s\n", output,
-				strerror(errno));
+		of = ol_out_open(output, &err);
+		if (!of) {
+			fprintf(stderr, "oomlens: %s\n", err);
 			goto out;
 		}
+		out = ol_out_file(of);
 	}
 	if (ol_report_render(a, fmt, &o, out, &err)) {
 		fprintf(stderr, "oomlens: '%s': %s\n", output && !strstr(err ? err :
 			"", "no ") ? output : db, err ? err : "out of memory");
 		goto out;
 	}
-	if (output) {
-		c = fsync(fileno(out));
-		if (fclose(out) || c) {
-			out = NULL;
-			fprintf(stderr, "oomlens: '%s': write error: %s\n", output,
-				strerror(errno));
+	if (of) {
+		c = ol_out_commit(of, &err);
+		of = NULL;
+		if (c) {
+			fprintf(stderr, "oomlens: %s\n", err);
 			goto out;
 		}
-		out = NULL;
-		if (rename(tmp, output)) {
-			fprintf(stderr, "oomlens: '%s': cannot rename into place: %s\n",
-				output, strerror(errno));
-			goto out;
-		}
-		free(tmp);
-		tmp = NULL;
+	} else if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "oomlens: standard output: write error: %s\n", strerror(errno));
+		goto out;
 	}
 	ret = 0;
 out:
-	if (out && out != stdout)
-		fclose(out);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	ol_out_abort(of);
 	free(err);
 	if (a)
 		ol_analysis_free(a);

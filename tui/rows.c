@@ -58,7 +58,7 @@ struct vrow *tui_victim_rows(const struct ol_analysis *a, enum pr_col sort,
 	struct sort_ctx ctx = { a, sort, reverse };
 	struct vrow *rows = NULL;
 	int *idx = NULL;
-	size_t e, i, nr = 0;
+	size_t e, i, nr = 0, done = 0;
 
 	*n = 0;
 	rows = malloc((a->nvictims + a->nepisodes + 1) * sizeof(*rows));
@@ -69,11 +69,22 @@ struct vrow *tui_victim_rows(const struct ol_analysis *a, enum pr_col sort,
 	for (e = 0; e < a->nepisodes || (e == 0 && !a->nepisodes); e++) {
 		size_t first = a->nepisodes ? a->episodes[e].first : 0;
 		size_t count = a->nepisodes ? a->episodes[e].count : a->nvictims;
-		size_t k = 0;
+		size_t k = 0, end;
 
-		for (i = first; i < first + count && i < a->nvictims; i++)
+		/*
+		 * The rows come from a file: episodes that overlap, run past
+		 * the victims or go backwards must not list a victim twice
+		 * (rows has one slot per victim and episode).
+		 */
+		if (first < done)
+			first = done;
+		end = first < a->nvictims && count < a->nvictims - first ? first + count
+									  : a->nvictims;
+		for (i = first; i < end; i++)
 			if (filter_match(f, &a->victims[i]))
 				idx[k++] = (int)i;
+		if (end > done)
+			done = end;
 		if (!k)
 			continue;
 		qsort_r(idx, k, sizeof(*idx), cmp_victims, &ctx);
