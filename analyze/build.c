@@ -60,6 +60,7 @@ static int analyze_handle(void *sqlite_db, char **err)
 	}
 	if (s)
 		goto out;
+	ol_era_resolution(&b.era, b.a);
 	ol_finish_victims(&b);
 	ol_era_finish(&b.era, b.a);
 	ol_build_verdicts(&b);

@@ -200,6 +200,8 @@ static int write_meta(struct ol_build *b, sqlite3_stmt *s)
 	rc |= meta(b->db, s, "analysis_version", OL_ANALYSIS_VERSION);
 	rc |= meta(b->db, s, "era", e->name);
 	rc |= meta(b->db, s, "evidence", e->evidence ? e->evidence : "trace");
+	snprintf(num, sizeof(num), "%lld", (long long)(e->res_ns > 0 ? e->res_ns : 1));
+	rc |= meta(b->db, s, "resolution_ns", num);
 	if (e->from_release)
 		snprintf(num, sizeof(num), "inferred from the kernel release %.40s", e->release);
 	else
