@@ -175,15 +175,18 @@ struct ol_build {
 	struct ol_pending {
 		int pid;
 		int64_t ts;
-		char buf[640];
-		bool open;		/* an oom-kill: line being assembled */
-		bool done;		/* parsed below */
+		char *buf;		/* an oom-kill: line being assembled (malloc'ed) */
+		size_t buflen, bufcap;
+		bool open;		/* ... still cut: its pieces are coming */
+		bool done;		/* the report named its domain (below) */
 		char constraint[32];
-		char memcg[256];
+		char *domain;		/* README "Domains", from the constraint line
+					 * or "Task in ... limit of" (malloc'ed) */
+		char *oom_memcg;	/* the memcg that hit its limit, NULL global */
 		int victim_pid;
-		bool global;
 		bool any_victim;	/* "Task in ... limit of" (<= 4.18): no pid */
-		bool global_hint;	/* "Out of memory: Kill process" (< 5.0) */
+		bool oom_group;		/* memory.oom.group: the memcg's tasks follow */
+		char *hint;		/* domain a "Kill process" prefix implies (< 5.0) */
 		int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb, usage_id;
 		/* "Kill process %d (%s) score %u or sacrifice child" (< 5.0) */
 		int sel_pid;
@@ -194,7 +197,8 @@ struct ol_build {
 		bool invoked;		/* an "invoked oom-killer" line began it */
 		char gfp[160];		/* as printed */
 		int order, invoker_pid;
-		char invoker[64], nodemask[64], task_memcg[256];
+		char invoker[64], nodemask[64];
+		char *task_memcg;	/* malloc'ed */
 		bool in_table;		/* inside its task table */
 		struct ol_otask *rows;	/* task table rows (victim -1 until attached) */
 		size_t nrows, rowcap;
@@ -216,6 +220,7 @@ void ol_on_mark_victim(struct ol_build *b, const struct ol_row *r);
 void ol_on_signal(struct ol_build *b, const struct ol_row *r);
 void ol_resolve_signal(struct ol_build *b, const struct ol_row *r);
 void ol_on_console(struct ol_build *b, const struct ol_row *r);
+void ol_pending_free(struct ol_pending *p);
 int ol_victim_of_task(struct ol_build *b, int pid, int64_t ts);
 int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts);
 int ol_mm_new(struct ol_build *b, int leader);

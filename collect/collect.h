@@ -224,60 +224,8 @@ const char *ol_sink_errmsg(struct ol_sink *s);
 int ol_record_main(int argc, char **argv, char **db_out);
 
 
-/*
- * Kernel log text (collect/kmsg-parse.c): one OOM-related kernel log line
- * (without its timestamp) -> its facts.  Stateless; every string is
- * copied (truncated) into the struct.  Numbers not in the line are -1.
- */
-enum ol_kmsg_kind {
-	OL_KMSG_NONE = 0,	/* not an OOM line */
-	OL_KMSG_INVOKED,	/* "X invoked oom-killer: gfp_mask=..." */
-	OL_KMSG_CONSTRAINT,	/* "oom-kill:constraint=..." */
-	OL_KMSG_CHOSEN,		/* <=5.0 "P: Kill process N (c) score S or sacrifice child" */
-	OL_KMSG_KILLED,		/* "[P: ]Killed process N (c) total-vm:..." */
-	OL_KMSG_REAPED,		/* "oom_reaper: reaped process N (c), now ..." */
-	OL_KMSG_UNABLE,		/* "oom_reaper: unable to reap pid:N (c)" */
-	OL_KMSG_EXITING,	/* "P: OOM victim N (c) is already exiting..." */
-	OL_KMSG_PINNED,		/* "oom killer N (c) has mm pinned by N2 (c2)" */
-	OL_KMSG_USAGE,		/* "memory: usage ..kB, limit ..kB, failcnt .." */
-	OL_KMSG_TASK_IN,	/* <=4.19 "Task in CG killed as a result of limit of CG2" */
-	OL_KMSG_TASKS_STATE,	/* "Tasks state (memory values in pages):" */
-	OL_KMSG_TASK_HEADER,	/* "[ pid ]   uid  tgid total_vm ..." */
-	OL_KMSG_TASK_ROW,	/* "[ 3628]     0  3628 ..." */
-};
-
-struct ol_kmsg_fact {
-	enum ol_kmsg_kind kind;
-	int		pid, pid2;	/* victim / task; PINNED: the pinner */
-	char		comm[64], comm2[64];
-	char		prefix[64];	/* "Memory cgroup out of memory", "" */
-	long long	total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb;
-	long long	pgtables_kb, uid, oom_score_adj, score;
-	/* INVOKED */
-	long long	gfp_mask, order;
-	char		gfp_flags[128], nodemask[64];
-	/* CONSTRAINT (paths empty when absent) */
-	char		constraint[32], cpuset[256], mems_allowed[64];
-	char		oom_memcg[256], task_memcg[256];
-	bool		global_oom;
-	/* USAGE: "memory", "memory+swap", "swap", "kmem" */
-	char		counter[16];
-	long long	usage_kb, limit_kb, failcnt;
-	/* TASK_IN */
-	char		memcg[256], limit_memcg[256];
-	/* TASK_HEADER: 414 (nr_ptes nr_pmds), 415 (pgtables_bytes), 608 (rss_anon...) */
-	int		table_era;
-	/* TASK_ROW (pages; pgtables in bytes, nr_ptes/nr_pmds on <= 4.14) */
-	long long	tgid, total_vm, rss, rss_anon, rss_file, rss_shmem, pgtables_bytes;
-	long long	nr_ptes, nr_pmds, swapents;
-};
-
-/*
- * Parse @msg.  Returns its kind (OL_KMSG_NONE when it is not one of the
- * lines above), or -1 when it looks like an OOM line (mentions
- * oom-killer, "Killed process", oom_reaper, ...) but does not parse.
- */
-int ol_kmsg_parse_line(const char *msg, struct ol_kmsg_fact *out);
+/* Kernel log text: the grammar of the OOM lines (collect/kgrammar.c). */
+#include "collect/kgrammar.h"
 
 /* What a file holds, from its first bytes (collect/detect.c). */
 enum ol_file_kind {

@@ -460,10 +460,16 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 			goto out;
 		(*kept)++;
 		if (kind == OL_KMSG_KILLED) {
-			if (ol_store_add_task(st, f.pid, f.pid, f.comm, "kmsg"))
+			char comm[64];
+
+			ol_kspan_copy(comm, sizeof(comm), f.comm);
+			if (ol_store_add_task(st, f.pid, f.pid, comm, "kmsg"))
 				goto out;
 		} else if (kind == OL_KMSG_TASK_ROW) {
-			if (ol_store_add_task(st, f.pid, (int)f.tgid, f.comm, "kmsg"))
+			char comm[64];
+
+			ol_kspan_copy(comm, sizeof(comm), f.comm);
+			if (ol_store_add_task(st, f.pid, (int)f.tgid, comm, "kmsg"))
 				goto out;
 		}
 	}
