@@ -227,12 +227,41 @@ int ol_record_main(int argc, char **argv, char **db_out);
 /* Kernel log text: the grammar of the OOM lines (collect/kgrammar.c). */
 #include "collect/kgrammar.h"
 
+/*
+ * One input, read exactly once (collect/input.c): a regular file is
+ * mapped, "-" (standard input), pipes and /dev/fd/N are read to their
+ * end; gzip, xz, zstd and bzip2 data are decompressed (by magic).
+ */
+struct ol_input {
+	char		*name;		/* as given; "<stdin>" for "-" */
+	const char	*data;		/* the (decompressed) bytes */
+	size_t		len;
+	const char	*compression;	/* "gzip", "xz", "zstd", "bzip2" or NULL */
+	long long	mtime;		/* of the file, or now for a stream */
+	bool		stdin_;
+	/* private */
+	int		fd;
+	void		*map;
+	size_t		maplen;
+	char		*heap, *path, *tmp;
+};
+
+/* 0, or -1 with *@err naming the input and what is wrong (free() it).
+ * Release with ol_input_close() (also after a failure). */
+int ol_input_open(struct ol_input *in, const char *path, char **err);
+/* A file name holding the bytes (the input's own, or a temporary file
+ * removed by ol_input_close()); borrowed.  NULL with *@err. */
+const char *ol_input_path(struct ol_input *in, char **err);
+void ol_input_drop(struct ol_input *in);
+void ol_input_close(struct ol_input *in);
+
 /* What a file holds, from its first bytes (collect/detect.c). */
 enum ol_file_kind {
 	OL_FILE_UNKNOWN = 0, OL_FILE_EMPTY, OL_FILE_BINARY,
 	OL_FILE_TRACEDAT, OL_FILE_FTRACE_TEXT, OL_FILE_KMSG,
 };
 enum ol_file_kind ol_detect_file(const char *path);
+enum ol_file_kind ol_detect_buf(const char *buf, size_t len);
 const char *ol_file_kind_name(enum ol_file_kind k);
 
 /*
@@ -240,6 +269,7 @@ const char *ol_file_kind_name(enum ol_file_kind k);
  * of kind "ftrace-text".  0, or -1 with *@err (free() it).
  */
 int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err);
+int ol_import_ftrace_text_input(struct ol_store *st, const struct ol_input *in, char **err);
 
 /*
  * Import a kernel log (dmesg, dmesg -T, journalctl -k in the short,
@@ -250,6 +280,7 @@ int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err);
  * found, lines not understood; free() it, may be NULL).
  */
 int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **err);
+int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **note, char **err);
 
 
 /*

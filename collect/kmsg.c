@@ -489,39 +489,37 @@ static int set_meta_ll(struct ol_store *st, const char *key, long long v)
 
 int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **err)
 {
+	struct ol_input in;
+	int ret = -1;
+
+	*note = NULL;
+	if (!ol_input_open(&in, path, err))
+		ret = ol_import_kmsg_input(st, &in, note, err);
+	ol_input_close(&in);
+	return ret;
+}
+
+int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **note, char **err)
+{
 	struct reader r = { .pending = -1 };
-	struct stat sb;
-	const char *map = NULL, *p, *e, *nl;
+	const char *p, *e, *nl, *path = in->name;
 	const char **msgs = NULL;
 	int64_t *ts = NULL, offset = 0;
 	bool *dup = NULL;
 	long long kept = 0, bad = 0, kills = 0, dups = 0;
-	int fd = -1, matches = 0, ret = -1;
+	int matches = 0, ret = -1;
 	size_t i;
 
 	*note = NULL;
 	*err = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		*err = errf(path, strerror(errno));
-		goto out;
-	}
 	{
 		struct tm tm;
+		time_t mt = (time_t)in->mtime;
 
-		localtime_r(&sb.st_mtime, &tm);
+		localtime_r(&mt, &tm);
 		r.year = tm.tm_year + 1900;
 	}
-	if (sb.st_size > 0) {
-		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			map = NULL;
-			*err = errf(path, strerror(errno));
-			goto out;
-		}
-		madvise((void *)map, (size_t)sb.st_size, MADV_SEQUENTIAL);
-	}
-	for (p = map, e = map ? map + sb.st_size : NULL; p && p < e; p = nl + 1) {
+	for (p = in->data, e = in->data + in->len; p && p < e; p = nl + 1) {
 		const char *end;
 
 		nl = memchr(p, '\n', (size_t)(e - p));
@@ -542,7 +540,7 @@ int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **er
 	}
 	for (i = 0; i < r.n; i++)
 		ts[i] = r.v[i].ts, msgs[i] = r.v[i].msg;
-	if (ol_store_begin_source(st, path, "kmsg") < 0)
+	if (ol_store_begin_source(st, in->name, "kmsg") < 0)
 		goto store_err;
 	if (ol_kmsg_align(st, ts, msgs, r.n, dup, &offset, &matches))
 		goto store_err;
@@ -583,10 +581,6 @@ store_err:
 	*err = strdup(ol_store_errmsg(st));
 	ol_store_end_source(st, false);
 out:
-	if (map)
-		munmap((void *)map, (size_t)sb.st_size);
-	if (fd >= 0)
-		close(fd);
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].msg);
 	free(r.v);
