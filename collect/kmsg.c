@@ -15,6 +15,7 @@
  * disk speed.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,10 +28,9 @@
 
 #include "collect/collect-local.h"
 
-enum { CLK_NONE, CLK_MONO, CLK_REAL };
-
 #define REPORT_MAX_LINES	4000	/* a report longer than this has lost its end */
 #define FRAGMENT_WINDOW		64	/* lines a split line waits for its pieces */
+#define LINE_NS			1000	/* no stamps: line order, 1 us apart */
 
 struct kline {
 	int64_t	ts;
@@ -40,7 +40,9 @@ struct kline {
 struct reader {
 	struct kline	*v;
 	size_t		n, cap;
+	struct ol_kline_ctx ctx;
 	int		clock;		/* of the file: the first stamped line's */
+	bool		bare;		/* no stamps: times unknown, line order */
 	const char	*style;		/* "dmesg", "dmesg -T", ... */
 	int64_t		delta;		/* wall - mono from lines with both */
 	bool		have_delta;
@@ -48,246 +50,14 @@ struct reader {
 	long		report_left;	/* lines still inside an OOM report */
 	long		pending;	/* a split line waiting for its pieces, or -1 */
 	long		pending_age;
-	int		year;		/* for "Nov 22 12:15:01" (no year) */
-	long long	lines;
-	bool		oom;		/* allocation failure */
+	int64_t		last_ts;
+	long long	lines, joined;
+	bool		month_unknown;
 };
-
-struct stamp {
-	int		clock;
-	int64_t		wall, mono;
-	bool		has_wall, has_mono;
-	const char	*style;
-	const char	*msg;
-	size_t		len;
-};
-
-/* "[  206.404944]" -> ns; returns the end of "]" or NULL. */
-static const char *mono_stamp(const char *p, const char *e, int64_t *ns)
-{
-	int64_t sec = 0, frac = 0;
-	int nd = 0, nf = 0;
-
-	if (p >= e || *p != '[')
-		return NULL;
-	for (p++; p < e && *p == ' '; p++)
-		;
-	/* at most 9 digits (31 years of uptime): more would overflow the ns */
-	for (; p < e && isdigit((unsigned char)*p) && nd < 9; p++, nd++)
-		sec = sec * 10 + (*p - '0');
-	if (!nd || p >= e || *p != '.')
-		return NULL;
-	for (p++; p < e && isdigit((unsigned char)*p); p++)
-		if (nf < 9)
-			frac = frac * 10 + (*p - '0'), nf++;
-	if (!nf || p >= e || *p != ']')
-		return NULL;
-	for (; nf < 9; nf++)
-		frac *= 10;
-	*ns = sec * 1000000000LL + frac;
-	return p + 1;
-}
-
-static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
-static int month_of(const char *p)
-{
-	int i;
-
-	for (i = 0; i < 12; i++)
-		if (!strncmp(p, months[i], 3))
-			return i;
-	return -1;
-}
-
-/*
- * A stamp outside these ranges is not a date (and a year far away would
- * overflow the ns arithmetic: int64 ns reach only the years 1678-2262).
- */
-static bool sane_date(int y, int mon0, int d, int h, int mi, int s)
-{
-	return y >= 1900 && y <= 2200 && mon0 >= 0 && mon0 < 12 && d >= 1 && d <= 31 &&
-	       h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s <= 60;
-}
-
-/* Local time (dmesg -T and syslog print local time without a zone). */
-static int64_t local_ns(int y, int mon, int d, int h, int mi, int s)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mon, .tm_mday = d,
-			 .tm_hour = h, .tm_min = mi, .tm_sec = s, .tm_isdst = -1 };
-
-	return (int64_t)mktime(&tm) * 1000000000LL;
-}
-
-/* The wall-clock stamps; returns the end of the stamp or NULL. */
-static const char *wall_stamp(const char *p, const char *e, struct reader *r, struct stamp *st)
-{
-	char tmp[64];
-	size_t n = (size_t)(e - p) < sizeof(tmp) - 1 ? (size_t)(e - p) : sizeof(tmp) - 1;
-	int y, mo, d, h, mi, s, c = 0;
-
-	memcpy(tmp, p, n);
-	tmp[n] = '\0';
-	/* dmesg -T: "[Sun Nov 22 12:15:01 2026]" */
-	if (tmp[0] == '[' && isalpha((unsigned char)tmp[1]) && n > 25 &&
-	    (mo = month_of(tmp + 5)) >= 0 &&
-	    sscanf(tmp + 9, "%d %d:%d:%d %d]%n", &d, &h, &mi, &s, &y, &c) == 5 && c &&
-	    sane_date(y, mo, d, h, mi, s)) {
-		st->wall = local_ns(y, mo, d, h, mi, s);
-		st->style = "dmesg -T";
-		return p + 9 + c;
-	}
-	/* ISO 8601: "2026-11-22T12:15:01[.123456](Z|+0000|+00:00)" */
-	if (isdigit((unsigned char)tmp[0]) &&
-	    sscanf(tmp, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &c) == 6 && c &&
-	    sane_date(y, mo - 1, d, h, mi, s)) {
-		struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-				 .tm_hour = h, .tm_min = mi, .tm_sec = s };
-		int64_t ns = (int64_t)timegm(&tm) * 1000000000LL, frac = 0;
-		int nf = 0, oh = 0, om = 0;
-		const char *q = tmp + c;
-
-		if (*q == '.' || *q == ',')
-			for (q++; isdigit((unsigned char)*q); q++)
-				if (nf < 9)
-					frac = frac * 10 + (*q - '0'), nf++;
-		for (; nf < 9; nf++)
-			frac *= 10;
-		if (*q == 'Z') {
-			q++;
-		} else if (*q == '+' || *q == '-') {
-			int sign = *q == '-' ? -1 : 1;
-
-			if (!isdigit((unsigned char)q[1]) || !isdigit((unsigned char)q[2]))
-				return NULL;
-			oh = (q[1] - '0') * 10 + (q[2] - '0');
-			q += 3;
-			if (*q == ':')
-				q++;
-			if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]))
-				om = (q[0] - '0') * 10 + (q[1] - '0'), q += 2;
-			ns -= sign * (oh * 3600LL + om * 60LL) * 1000000000LL;
-		}
-		st->wall = ns + frac;
-		st->style = "short-iso";
-		return p + (q - tmp);
-	}
-	/* syslog / journalctl short: "Nov 22 12:15:01" */
-	if (n >= 15 && (mo = month_of(tmp)) >= 0 && tmp[3] == ' ' &&
-	    sscanf(tmp + 4, "%d %d:%d:%d%n", &d, &h, &mi, &s, &c) == 4 &&
-	    sane_date(r->year, mo, d, h, mi, s)) {
-		st->wall = local_ns(r->year, mo, d, h, mi, s);
-		st->style = "syslog";
-		return p + 4 + c;
-	}
-	return NULL;
-}
-
-/* "host kernel: ", "kernel: ", "host kernel[123]: " (journal/syslog). */
-static const char *skip_host(const char *p, const char *e)
-{
-	const char *q = p, *sp;
-
-	for (sp = p; sp < e && sp - p < 256 && *sp != ' '; sp++)
-		;
-	if (e - p >= 8 && !strncmp(p, "kernel: ", 8))
-		return p + 8;
-	if (sp < e && *sp == ' ') {
-		q = sp + 1;
-		if (e - q >= 8 && !strncmp(q, "kernel: ", 8))
-			return q + 8;
-		if (e - q >= 7 && !strncmp(q, "kernel[", 7)) {
-			const char *b = memchr(q, ']', (size_t)(e - q));
-
-			if (b && e - b >= 3 && b[1] == ':' && b[2] == ' ')
-				return b + 3;
-		}
-	}
-	return p;
-}
-
-/* Split one line into its stamp(s) and message.  clock NONE: no stamp. */
-static void split_line(struct reader *r, const char *p, const char *e, struct stamp *st)
-{
-	const char *q;
-
-	memset(st, 0, sizeof(*st));
-	/* "<6>" syslog level of dmesg -r / console captures */
-	if (e - p >= 3 && *p == '<' && isdigit((unsigned char)p[1])) {
-		q = memchr(p, '>', (size_t)(e - p) < 5 ? (size_t)(e - p) : 5);
-		if (q)
-			p = q + 1;
-	}
-	if ((q = mono_stamp(p, e, &st->mono))) {
-		st->has_mono = true;
-		st->style = "dmesg";
-	} else if ((q = wall_stamp(p, e, r, st))) {
-		st->has_wall = true;
-	} else {
-		st->msg = p;
-		st->len = (size_t)(e - p);
-		return;
-	}
-	if (q < e && *q == ' ')
-		q++;
-	{
-		const char *h = skip_host(q, e);
-
-		if (h != q && st->has_mono)
-			st->style = "journalctl short-monotonic";
-		else if (h != q && !strcmp(st->style, "syslog"))
-			st->style = "syslog/journalctl short";
-		q = h;
-	}
-	/* kern.log: the kernel's own stamp inside a wall-clock line */
-	if (st->has_wall) {
-		const char *m = mono_stamp(q, e, &st->mono);
-
-		if (m) {
-			st->has_mono = true;
-			q = m < e && *m == ' ' ? m + 1 : m;
-		}
-	}
-	st->clock = st->has_mono ? CLK_MONO : CLK_REAL;
-	st->msg = q;
-	st->len = (size_t)(e - q);
-}
 
 static bool hot(const char *p, size_t n)
 {
 	return memmem(p, n, "oom", 3) || memmem(p, n, "OOM", 3) || memmem(p, n, "Kill", 4);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-/* A line the kernel printed in KERN_CONT pieces and that is not whole yet. */
-static bool incomplete(const char *m)
-{
-	if (!strncmp(m, "oom-kill:", 9)) {
-		const char *u = strstr(m, ",uid=");
-		const char *x;
-
-		for (x = u; x; x = strstr(x + 1, ",uid="))
-			u = x;
-		if (!u)
-			return true;
-		for (u += 5; isdigit((unsigned char)*u); u++)
-			;
-		return *u != '\0';
-	}
-	return !strncmp(m, "Memory cgroup stats for", 23) && !ends_with(m, ":");
-}
-
-static bool fragment(const char *pending, const char *m)
-{
-	return m[0] == ',' || m[0] == '/' || !strcmp(m, ":") || ends_with(pending, "=") ||
-	       ends_with(pending, "for ");
 }
 
 static int push(struct reader *r, int64_t ts, const char *m, size_t len)
@@ -309,86 +79,162 @@ static int push(struct reader *r, int64_t ts, const char *m, size_t len)
 	if (!k->msg)
 		return -1;
 	r->n++;
+	r->last_ts = ts;
 	return 0;
 }
 
-static int append(struct kline *k, const char *m, size_t len)
+static int append(struct kline *k, const char *sep, const char *m, size_t len)
 {
-	size_t have = strlen(k->msg);
-	char *s = realloc(k->msg, have + len + 1);
+	size_t have = strlen(k->msg), sl = strlen(sep);
+	char *s = realloc(k->msg, have + sl + len + 1);
 
 	if (!s)
 		return -1;
-	memcpy(s + have, m, len);
-	s[have + len] = '\0';
+	memcpy(s + have, sep, sl);
+	memcpy(s + have + sl, m, len);
+	s[have + sl + len] = '\0';
 	k->msg = s;
 	return 0;
 }
 
-static int64_t line_ts(struct reader *r, const struct stamp *st)
+/*
+ * Re-join a line a terminal or a mail client wrapped: as it was cut
+ * (a terminal keeps every byte), or with the space a mail client
+ * dropped at the break, whichever the grammar reads.
+ */
+static int rejoin(struct reader *r, struct kline *k, const char *m, size_t len)
 {
+	struct ol_kmsg_fact f;
+	size_t have = strlen(k->msg);
+
+	if (append(k, "", m, len))
+		return -1;
+	r->joined++;
+	if (ol_kmsg_parse_line(k->msg, &f) >= 0 || ol_kmsg_incomplete(k->msg) ||
+	    (have && k->msg[have - 1] == ' '))
+		return 0;
+	k->msg[have] = '\0';
+	return append(k, " ", m, len);
+}
+
+static int64_t line_ts(struct reader *r, const struct ol_kstamp *st)
+{
+	if (r->bare)
+		return r->lines * LINE_NS;
 	if (st->has_wall && st->has_mono) {
 		r->delta = st->wall - st->mono;
 		r->have_delta = true;
 	}
 	if (!r->clock)
 		r->clock = st->clock;
-	if (r->clock == CLK_MONO)
+	if (r->clock == OL_CLK_MONO)
 		return st->has_mono ? st->mono : st->wall - (r->have_delta ? r->delta : 0);
 	return st->has_wall ? st->wall : st->mono + (r->have_delta ? r->delta : 0);
 }
 
-static int one_line(struct reader *r, const char *p, const char *e)
+/* A line with no stamp of its own in a stamped log. */
+static int unstamped(struct reader *r, const char *m, size_t len, bool indented)
 {
-	struct stamp st;
+	struct kline *last = r->n ? &r->v[r->n - 1] : NULL;
+	char tmp[64];
+	struct ol_kmsg_fact f;
+	int kind;
+
+	if (!r->prev_kept || !last || (len >= 3 && !strncmp(m, "-- ", 3)))
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 63 ? len : 63), m);
+	/* cut by a wrap: the grammar says the line before is not whole */
+	if (ol_kmsg_incomplete(last->msg) &&
+	    (ol_kmsg_continues(last->msg, tmp) || !ol_kmsg_looks_oom(tmp)))
+		return rejoin(r, last, m, len);
+	if (!indented) {
+		char *own = strndup(m, len);
+
+		if (!own)
+			return -1;
+		kind = ol_kmsg_parse_line(own, &f);
+		free(own);
+		if (kind != OL_KMSG_NONE)	/* a line of its own that lost its stamp */
+			return push(r, r->last_ts, m, len);
+	}
+	/* journal/syslog continuation of a multi-line message */
+	return append(last, "", m, len);
+}
+
+static int message(struct reader *r, const struct ol_kstamp *st, const char *m, size_t len,
+		   bool indented)
+{
 	struct kline *k;
 
-	r->lines++;
-	if (!r->prev_kept && r->report_left <= 0 && r->pending < 0 && !hot(p, (size_t)(e - p)))
-		return 0;
-	split_line(r, p, e, &st);
-	if (st.clock == CLK_NONE) {
-		/* no stamp: a continuation of the line before it (journal, syslog) */
-		if (!r->prev_kept || !r->n || (st.len >= 3 && !strncmp(st.msg, "-- ", 3)))
-			return 0;
-		while (st.len && (*st.msg == ' ' || *st.msg == '\t'))
-			st.msg++, st.len--;
-		return append(&r->v[r->n - 1], st.msg, st.len);
-	}
+	if (st->clock == OL_CLK_NONE && !r->bare)
+		return unstamped(r, m, len, indented);
 	if (!r->style)
-		r->style = st.style;
+		r->style = r->bare ? "no time stamps" : st->style;
+	r->month_unknown |= st->month_unknown;
+	if (r->bare && r->prev_kept && r->n && ol_kmsg_incomplete(r->v[r->n - 1].msg)) {
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 63 ? len : 63), m);
+		if (ol_kmsg_continues(r->v[r->n - 1].msg, tmp) || !ol_kmsg_looks_oom(tmp))
+			return rejoin(r, &r->v[r->n - 1], m, len);
+	}
 	if (r->pending >= 0 && ++r->pending_age > FRAGMENT_WINDOW)
 		r->pending = -1;
 	if (r->pending >= 0) {
 		char tmp[256];
 
-		snprintf(tmp, sizeof(tmp), "%.*s", (int)st.len, st.msg);
-		if (fragment(r->v[r->pending].msg, tmp)) {
-			if (append(&r->v[r->pending], st.msg, st.len))
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 255 ? len : 255), m);
+		if (ol_kmsg_continues(r->v[r->pending].msg, tmp)) {
+			if (append(&r->v[r->pending], "", m, len))
 				return -1;
-			if (!incomplete(r->v[r->pending].msg))
+			if (!ol_kmsg_incomplete(r->v[r->pending].msg))
 				r->pending = -1;
 			r->prev_kept = true;
 			return 0;
 		}
 	}
-	r->prev_kept = r->report_left > 0 || hot(st.msg, st.len);
+	r->prev_kept = r->report_left > 0 || hot(m, len);
 	if (!r->prev_kept)
 		return 0;
-	if (memmem(st.msg, st.len, " invoked oom-killer: ", 21))
+	if (memmem(m, len, " invoked oom-killer", 19))
 		r->report_left = REPORT_MAX_LINES;
-	else if (memmem(st.msg, st.len, "Killed process ", 15) ||
-		 memmem(st.msg, st.len, ") is already exiting. Skip killing", 34))
+	else if (memmem(m, len, "Killed process ", 15) ||
+		 memmem(m, len, ") is already exiting. Skip killing", 34))
 		r->report_left = 1;	/* this one is the last */
-	if (push(r, line_ts(r, &st), st.msg, st.len))
+	if (push(r, line_ts(r, st), m, len))
 		return -1;
 	r->report_left--;
 	k = &r->v[r->n - 1];
-	if (incomplete(k->msg)) {
+	if (!r->bare && ol_kmsg_incomplete(k->msg)) {
 		r->pending = (long)r->n - 1;
 		r->pending_age = 0;
 	}
 	return 0;
+}
+
+static int one_line(struct reader *r, const char *p, const char *e)
+{
+	struct ol_kstamp st;
+	const char *m, *me, *x;
+	bool indented;
+
+	r->lines++;
+	if (!r->prev_kept && r->report_left <= 0 && r->pending < 0 && !hot(p, (size_t)(e - p)))
+		return 0;
+	indented = p < e && (*p == ' ' || *p == '\t');
+	ol_kline_split(&r->ctx, p, e, &st);
+	if (st.len >= 3 && !strncmp(st.msg, "```", 3))
+		return 0;	/* a markdown code fence */
+	if (st.clock != OL_CLK_NONE)
+		indented = false;
+	/* rsyslog writes a newline inside a record as "#012" */
+	for (m = st.msg, me = st.msg + st.len; (x = memmem(m, (size_t)(me - m), "#012", 4));
+	     m = x + 4) {
+		if (message(r, &st, m, (size_t)(x - m), indented))
+			return -1;
+		indented = false;
+	}
+	return message(r, &st, m, (size_t)(me - m), indented);
 }
 
 static char *errf(const char *path, const char *what)
@@ -479,6 +325,23 @@ out:
 	return ret;
 }
 
+/* "; " + printf to *@note (kept as it was when out of memory) */
+static void note_add(char **note, const char *fmt, ...)
+{
+	va_list ap;
+	char *add = NULL, *n2;
+
+	va_start(ap, fmt);
+	if (vasprintf(&add, fmt, ap) < 0)
+		add = NULL;
+	va_end(ap);
+	if (add && *note && (n2 = ol_strdupf("%s; %s", *note, add))) {
+		free(*note);
+		*note = n2;
+	}
+	free(add);
+}
+
 static int set_meta_ll(struct ol_store *st, const char *key, long long v)
 {
 	char val[32];
@@ -499,14 +362,42 @@ int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **er
 	return ret;
 }
 
+/*
+ * Stamps in at most a tenth of the first lines: a paste of bare kernel
+ * text (a ticket, OOMAnalyser's input box).  Its lines are ordered by
+ * their place in the file and their times are unknown.
+ */
+static bool bare_text(struct reader *r, const char *buf, size_t len)
+{
+	const char *p = buf, *e = buf + (len < 65536 ? len : 65536), *nl;
+	int lines = 0, stamped = 0;
+
+	for (; p < e && lines < 400; p = nl + 1) {
+		struct ol_kstamp st;
+
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			nl = e;
+		if (nl == p)
+			continue;
+		lines++;
+		ol_kline_split(&r->ctx, p, nl, &st);
+		stamped += st.clock != OL_CLK_NONE;
+	}
+	r->ctx.last_month = -1;
+	return stamped * 10 < lines;
+}
+
 int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **note, char **err)
 {
-	struct reader r = { .pending = -1 };
-	const char *p, *e, *nl, *path = in->name;
+	struct reader r = { .pending = -1, .ctx.last_month = -1 };
+	const char *p, *e, *nl, *path = in->name, *data = in->data, *transport = NULL;
+	char *decoded = NULL, *decoded2 = NULL;
+	size_t len = in->len;
 	const char **msgs = NULL;
 	int64_t *ts = NULL, offset = 0;
 	bool *dup = NULL;
-	long long kept = 0, bad = 0, kills = 0, dups = 0;
+	long long kept = 0, bad = 0, kills = 0, dups = 0, badjson = 0;
 	int matches = 0, ret = -1;
 	size_t i;
 
@@ -517,9 +408,28 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 		time_t mt = (time_t)in->mtime;
 
 		localtime_r(&mt, &tm);
-		r.year = tm.tm_year + 1900;
+		r.ctx.year = tm.tm_year + 1900;
 	}
-	for (p = in->data, e = in->data + in->len; p && p < e; p = nl + 1) {
+	if (ol_journal_probe(data, len)) {
+		decoded = ol_journal_to_text(data, len, &len, &transport, &badjson);
+		if (!decoded) {
+			*err = errf(path, "out of memory");
+			goto out;
+		}
+		data = decoded;
+	}
+	if (ol_qp_probe(data, len)) {
+		decoded2 = ol_qp_decode(data, len, &len);
+		if (!decoded2) {
+			*err = errf(path, "out of memory");
+			goto out;
+		}
+		data = decoded2;
+		transport = "quoted-printable";
+	}
+	r.ctx.numbered = ol_kline_numbered(data, len);
+	r.bare = bare_text(&r, data, len);
+	for (p = data, e = data + len; p && p < e; p = nl + 1) {
 		const char *end;
 
 		nl = memchr(p, '\n', (size_t)(e - p));
@@ -531,6 +441,10 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 			goto out;
 		}
 	}
+	if (r.bare)
+		r.clock = OL_CLK_NONE;
+	else if (!r.clock)
+		r.clock = OL_CLK_MONO;
 	ts = calloc(r.n + 1, sizeof(*ts));
 	msgs = calloc(r.n + 1, sizeof(*msgs));
 	dup = calloc(r.n + 1, sizeof(*dup));
@@ -547,7 +461,9 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 	for (i = 0; i < r.n; i++)
 		dups += dup[i];
 	if (store_lines(st, &r, dup, offset, &kept, &bad, &kills) ||
-	    ol_store_set_meta(st, "kmsg.clock", r.clock == CLK_REAL ? "realtime" : "monotonic") ||
+	    ol_store_set_meta(st, "kmsg.clock", r.clock == OL_CLK_REAL ? "realtime" :
+			      r.clock == OL_CLK_MONO ? "monotonic" : "none") ||
+	    (transport && ol_store_set_meta(st, "kmsg.transport", transport)) ||
 	    set_meta_ll(st, "kmsg.not_understood", bad) ||
 	    set_meta_ll(st, "kmsg.lines", r.lines) ||
 	    (matches && set_meta_ll(st, "kmsg.offset_ns", offset)))
@@ -564,16 +480,21 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 			*note = ol_strdupf("'%s': kernel log: no OOM lines in it (%lld lines read)",
 					   path, r.lines);
 		else
-			*note = ol_strdupf("'%s': kernel log (%s, %s clock): %lld of %lld lines kept, "
+			*note = ol_strdupf("'%s': kernel log (%s, %s): %lld of %lld lines kept, "
 					   "%lld kills%s", path, r.style ? r.style : "?",
-					   r.clock == CLK_REAL ? "wall" : "monotonic", kept, r.lines,
+					   r.clock == OL_CLK_REAL ? "wall clock" : r.clock == OL_CLK_MONO ?
+					   "monotonic clock" : "times unknown, ordered by line", kept, r.lines,
 					   kills, align);
-		if (bad) {
-			char *n2 = ol_strdupf("%s; %lld lines not understood", *note, bad);
-
-			free(*note);
-			*note = n2;
-		}
+		if (bad)
+			note_add(note, "%lld lines not understood", bad);
+		if (transport)
+			note_add(note, "read as %s", transport);
+		if (badjson)
+			note_add(note, "%lld journal entries not understood", badjson);
+		if (r.joined)
+			note_add(note, "%lld wrapped lines re-joined", r.joined);
+		if (r.month_unknown)
+			note_add(note, "a month name not known: months assumed from earlier lines");
 	}
 	ret = 0;
 	goto out;
@@ -581,6 +502,8 @@ store_err:
 	*err = strdup(ol_store_errmsg(st));
 	ol_store_end_source(st, false);
 out:
+	free(decoded);
+	free(decoded2);
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].msg);
 	free(r.v);
@@ -590,30 +513,46 @@ out:
 	return ret;
 }
 
-/* Most of the first lines carry one of the stamps above. */
+/*
+ * A kernel log: the journal's structured outputs; or most of the first
+ * lines carry a stamp the recogniser knows; or, stamped or not, a line
+ * of the grammar is in it (an OOM report pasted as bare text).
+ */
 bool ol_kmsg_probe_text(const char *buf, size_t len)
 {
-	struct reader r = { .year = 2000 };
+	struct ol_kline_ctx ctx = { .year = 2000, .last_month = -1 };
 	const char *p = buf, *e = buf + len, *nl;
-	int lines = 0, stamped = 0;
+	char *qp = NULL;
+	int lines = 0, stamped = 0, oom = 0;
+	size_t n;
 
-	for (; p < e && lines < 200; p = nl + 1) {
-		struct stamp st;
+	if (ol_journal_probe(buf, len))
+		return true;
+	if (ol_qp_probe(buf, len) && (qp = ol_qp_decode(buf, len, &n)))
+		p = buf = qp, e = qp + n;
+	ctx.numbered = ol_kline_numbered(buf, (size_t)(e - buf));
+	for (; p < e && lines < 2000; p = nl + 1) {
+		struct ol_kstamp st;
 
 		nl = memchr(p, '\n', (size_t)(e - p));
 		if (!nl)
-			break;	/* a cut line at the probe's end says nothing */
+			nl = e;	/* a cut line at the probe's end says little */
 		if (nl == p || (nl - p >= 3 && !strncmp(p, "-- ", 3)))
 			continue;
 		lines++;
-		split_line(&r, p, nl, &st);
-		stamped += st.clock != CLK_NONE;
-	}
-	if (!lines && p < e) {	/* one line without a newline */
-		struct stamp st;
+		ol_kline_split(&ctx, p, nl, &st);
+		stamped += st.clock != OL_CLK_NONE && lines <= 200;
+		if (hot(st.msg, st.len)) {
+			struct ol_kmsg_fact f;
+			char *m = strndup(st.msg, st.len);
+			int k = m ? ol_kmsg_parse_line(m, &f) : OL_KMSG_NONE;
 
-		split_line(&r, p, e, &st);
-		return st.clock != CLK_NONE;
+			oom += k == OL_KMSG_INVOKED || k == OL_KMSG_KILLED ||
+			       k == OL_KMSG_CONSTRAINT || k == OL_KMSG_CHOSEN ||
+			       (m && ol_kmsg_incomplete(m) && strstr(m, "Killed process"));
+			free(m);
+		}
 	}
-	return lines && stamped * 2 >= lines;
+	free(qp);
+	return oom || (lines && stamped * 2 >= (lines < 200 ? lines : 200));
 }
