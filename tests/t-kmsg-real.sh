@@ -16,8 +16,10 @@ total=0 exact=0
 : > "$T_OUT/results"
 for log in "$FIX"/[0-9]*; do
 	case $log in *.expect) continue ;; esac
+	[ -f "$log" ] || continue
 	f=$(basename "$log")
 	base=${f%%.log*}
+	key=$base${f#*.log}	# 016-x, or 016-x.gz for a compressed copy (classes.tsv)
 	exp="$FIX/$base.expect"
 	[ -f "$exp" ] || { bad "$f: no $base.expect"; continue; }
 	total=$((total + 1))
@@ -40,7 +42,7 @@ for log in "$FIX"/[0-9]*; do
 		echo "       expected: $(tr '\t\n' ' |' < "$exp")"
 		echo "       got:      $(tr '\t\n' ' |' < "$T_OUT/$f.got")"
 	fi
-	echo "$base $res" >> "$T_OUT/results"
+	echo "$key $res" >> "$T_OUT/results"
 done
 
 # the score per input class: a file counts for every class it is listed in
