@@ -415,6 +415,12 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 	int vi, pid = f->pid;
 
 	vi = ol_victim_of_target(b, pid, r->ts);
+	if (vi >= 0 && b->vs[vi].killed_line && r->ts - b->a->victims[vi].kill_ns <= NS_PER_SEC) {
+		/* the same kill printed again: memory.oom.group kills the
+		 * memcg's tasks after the report's victim, that one included */
+		ol_point_add(b, vi, r->ts, "log", r->id, "%s", kp ? kp : msg);
+		return;
+	}
 	if (vi >= 0 && (r->ts - b->a->victims[vi].kill_ns > NS_PER_SEC || b->vs[vi].killed_line))
 		vi = -1;
 	if (vi < 0) {
@@ -652,10 +658,13 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r)
 		p->any_victim = p->done = true;
 		break;
 	case OL_KMSG_OOM_GROUP:
+		/* the group's kills belong to the OOM that chose it: its
+		 * domain, or (4.19 without a constraint line) what the kill's
+		 * prefix said; the group's memcg only when nothing else did */
 		p = pending(b, r->pid, true);
 		p->oom_group = true;
 		if (!p->domain) {
-			p->domain = ol_kmsg_domain(&f);
+			p->domain = p->hint ? ol_xstrdup(p->hint) : ol_kmsg_domain(&f);
 			p->done = true;
 		}
 		break;

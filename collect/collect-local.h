@@ -157,6 +157,7 @@ struct ol_kstamp {
 	bool		has_wall, has_mono, has_tag;
 	bool		kernel_stamp;	/* the kernel's [mono] after a wall stamp/tag */
 	bool		month_unknown;	/* a localised month name not in our table */
+	bool		fence;		/* a markdown code fence line, no message */
 	const char	*style;		/* "dmesg", "dmesg -T", "syslog", ... */
 	const char	*msg;		/* the kernel's message, @len bytes */
 	size_t		len;

@@ -126,6 +126,7 @@ static void prefix_of(const char *msg, const char *k, struct ol_kmsg_fact *f)
  *   2.6.35-3.x  " vsz:%lukB, anon-rss:%lukB, file-rss:%lukB"
  *   3.x-4.4     " total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB"
  *   4.5+        ", shmem-rss:%lukB" added;  5.4+ ", UID:%u pgtables:%lukB oom_score_adj:%hd"
+ *   RHEL 7      ", UID %u," before total-vm (its 3.10 backport)
  *   older       none (or a trailing ".")
  * 1: all there, 0: cut in the middle (more to come), -1: not these fields.
  */
@@ -161,8 +162,11 @@ static int kill_fields(const char *p, struct ol_kmsg_fact *f)
 		}
 		if (!*q || (*q == ':' && !q[1]))
 			return 0;
-		if (*q != ':')
+		if (i == 5 && *q == ' ' && isdigit((unsigned char)q[1])) {
+			/* RHEL 7's 3.10: "Killed process N (c), UID 0, total-vm:..." */
+		} else if (*q != ':') {
 			return -1;
+		}
 		q++;
 		if (i == 5 || i == 7) {		/* UID, oom_score_adj: no unit */
 			const char *d = num(q, &v);
@@ -596,6 +600,11 @@ bool ol_kmsg_incomplete(const char *m)
 		return !constraint_tail(m, &pid, &uid);
 	if ((k = strstr(m, "Killed process")) && !k[14])
 		return true;
+	/* "Out of memory: Killed" + wrap: a prefix, then the start of the words */
+	if ((k = strstr(m, "memory: ")) && strlen(k + 8) < 15 &&
+	    (!strncmp("Killed process ", k + 8, strlen(k + 8)) ||
+	     !strncmp("Kill process ", k + 8, strlen(k + 8))))
+		return true;
 	if ((k = strstr(m, "Killed process "))) {
 		struct ol_kmsg_fact f;
 
@@ -624,14 +633,18 @@ bool ol_kmsg_continues(const char *prev, const char *next)
 	return false;
 }
 
-/* "[T1234]" / "[C1]": the printk caller id; returns past it or NULL. */
+/* "[T1234]" / "[C1]" / "[ T1234]": the printk caller id; past it or NULL. */
 static const char *caller_id(const char *p)
 {
-	const char *q;
+	const char *q = p + 1;
 
-	if (p[0] != '[' || (p[1] != 'T' && p[1] != 'C') || !isdigit((unsigned char)p[2]))
+	if (p[0] != '[')
 		return NULL;
-	for (q = p + 2; isdigit((unsigned char)*q); q++)
+	while (*q == ' ')
+		q++;
+	if ((*q != 'T' && *q != 'C') || !isdigit((unsigned char)q[1]))
+		return NULL;
+	for (q++; isdigit((unsigned char)*q); q++)
 		;
 	return *q == ']' ? q + 1 : NULL;
 }

@@ -14,6 +14,7 @@
  * unknown the line still has a stamp, and its month is the last known.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,14 +61,45 @@ static const char *mono_stamp(const char *p, const char *e, int64_t *ns)
 /* "[T1234]" / "[C1]" (CONFIG_PRINTK_CALLER, 4.18+) */
 static const char *caller_id(const char *p, const char *e)
 {
-	const char *q;
+	const char *q = p + 1;
 
-	if (e - p < 4 || p[0] != '[' || (p[1] != 'T' && p[1] != 'C') ||
-	    !isdigit((unsigned char)p[2]))
+	if (e - p < 4 || p[0] != '[')
 		return NULL;
-	for (q = p + 2; q < e && isdigit((unsigned char)*q); q++)
+	while (q < e && *q == ' ')	/* "[ T9185]": padded to a width */
+		q++;
+	if (q + 1 >= e || (*q != 'T' && *q != 'C') || !isdigit((unsigned char)q[1]))
+		return NULL;
+	for (q++; q < e && isdigit((unsigned char)*q); q++)
 		;
 	return q < e && *q == ']' ? q + 1 : NULL;
+}
+
+/* /dev/kmsg records: "6,1485,21846693419,-;msg" (level, sequence, usec,
+ * flags); cAdvisor and `cat /dev/kmsg` give them as they are. */
+static const char *devkmsg_stamp(const char *p, const char *e, int64_t *ns)
+{
+	const char *q = p;
+	long long us = 0;
+	int field;
+
+	for (field = 0; field < 3; field++) {
+		const char *d = q;
+
+		if (field == 2)
+			us = 0;
+		for (; q < e && isdigit((unsigned char)*q) && q - d < 19; q++)
+			if (field == 2)
+				us = us * 10 + (*q - '0');
+		if (q == d || q >= e || *q != ',')
+			return NULL;
+		q++;
+	}
+	while (q < e && *q != ';' && *q != ' ' && q - p < 48)
+		q++;
+	if (q >= e || *q != ';' || us > INT64_MAX / 1000)
+		return NULL;
+	*ns = us * 1000;
+	return q + 1;
 }
 
 /*
@@ -419,6 +451,19 @@ void ol_kline_split(struct ol_kline_ctx *c, const char *p, const char *e, struct
 	}
 	if (c->numbered && (q = line_number(p, e)))
 		p = spaces(q, e);
+	/* markdown: "```" opening a block on the same line as its text */
+	if (e - p >= 3 && !strncmp(p, "```", 3)) {
+		const char *t = p + 3;
+
+		while (t < e && (isalnum((unsigned char)*t) || *t == '-'))
+			t++;
+		if (t == e) {
+			st->fence = true;
+			st->msg = e;
+			return;
+		}
+		p = spaces(p + 3, e);
+	}
 	for (step = 0; step < 6 && p < e; step++) {
 		if (!pri && (q = priority(p, e))) {
 			pri = true;
@@ -430,6 +475,9 @@ void ol_kline_split(struct ol_kline_ctx *c, const char *p, const char *e, struct
 				st->kernel_stamp = true;
 		} else if (!caller && (q = caller_id(p, e))) {
 			caller = true;
+		} else if (!wall && !mono && !tag && step == 0 && (q = devkmsg_stamp(p, e, &st->mono))) {
+			mono = true;
+			st->style = "/dev/kmsg";
 		} else if (!wall && !mono && !tag && (q = iso_stamp(p, e, st))) {
 			wall = true;
 		} else if (!wall && !mono && !tag && (q = day_iso_stamp(p, e, st))) {

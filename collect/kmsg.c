@@ -51,6 +51,8 @@ struct reader {
 	long		pending;	/* a split line waiting for its pieces, or -1 */
 	long		pending_age;
 	int64_t		last_ts;
+	struct ol_kstamp last_st;	/* the last stamp seen */
+	bool		have_last;
 	long long	lines, joined;
 	bool		month_unknown;
 };
@@ -132,19 +134,22 @@ static int64_t line_ts(struct reader *r, const struct ol_kstamp *st)
 	return st->has_wall ? st->wall : st->mono + (r->have_delta ? r->delta : 0);
 }
 
+static int message(struct reader *r, const struct ol_kstamp *st, const char *m, size_t len,
+		   bool indented);
+
 /* A line with no stamp of its own in a stamped log. */
 static int unstamped(struct reader *r, const char *m, size_t len, bool indented)
 {
 	struct kline *last = r->n ? &r->v[r->n - 1] : NULL;
 	char tmp[64];
 	struct ol_kmsg_fact f;
-	int kind;
+	int kind = OL_KMSG_NONE;
 
-	if (!r->prev_kept || !last || (len >= 3 && !strncmp(m, "-- ", 3)))
+	if (len >= 3 && !strncmp(m, "-- ", 3))
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 63 ? len : 63), m);
 	/* cut by a wrap: the grammar says the line before is not whole */
-	if (ol_kmsg_incomplete(last->msg) &&
+	if (r->prev_kept && last && ol_kmsg_incomplete(last->msg) &&
 	    (ol_kmsg_continues(last->msg, tmp) || !ol_kmsg_looks_oom(tmp)))
 		return rejoin(r, last, m, len);
 	if (!indented) {
@@ -154,9 +159,14 @@ static int unstamped(struct reader *r, const char *m, size_t len, bool indented)
 			return -1;
 		kind = ol_kmsg_parse_line(own, &f);
 		free(own);
-		if (kind != OL_KMSG_NONE)	/* a line of its own that lost its stamp */
-			return push(r, r->last_ts, m, len);
 	}
+	if (kind != OL_KMSG_NONE && r->have_last) {
+		/* a line of its own that lost its stamp (a paste, a wrap
+		 * before the message): the stamp before it */
+		return message(r, &r->last_st, m, len, false);
+	}
+	if (!r->prev_kept || !last)
+		return 0;
 	/* journal/syslog continuation of a multi-line message */
 	return append(last, "", m, len);
 }
@@ -168,6 +178,10 @@ static int message(struct reader *r, const struct ol_kstamp *st, const char *m, 
 
 	if (st->clock == OL_CLK_NONE && !r->bare)
 		return unstamped(r, m, len, indented);
+	if (st->clock != OL_CLK_NONE) {
+		r->last_st = *st;
+		r->have_last = true;
+	}
 	if (!r->style)
 		r->style = r->bare ? "no time stamps" : st->style;
 	r->month_unknown |= st->month_unknown;
@@ -223,7 +237,7 @@ static int one_line(struct reader *r, const char *p, const char *e)
 		return 0;
 	indented = p < e && (*p == ' ' || *p == '\t');
 	ol_kline_split(&r->ctx, p, e, &st);
-	if (st.len >= 3 && !strncmp(st.msg, "```", 3))
+	if (st.fence)
 		return 0;	/* a markdown code fence */
 	if (st.clock != OL_CLK_NONE)
 		indented = false;
