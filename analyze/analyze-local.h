@@ -186,6 +186,7 @@ struct ol_build {
 		int victim_pid;
 		bool any_victim;	/* "Task in ... limit of" (<= 4.18): no pid */
 		bool oom_group;		/* memory.oom.group: the memcg's tasks follow */
+		bool fresh;		/* a constraint line no kill has used yet */
 		char *hint;		/* domain a "Kill process" prefix implies (< 5.0) */
 		int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb, usage_id;
 		/* "Kill process %d (%s) score %u or sacrifice child" (< 5.0) */

@@ -225,7 +225,11 @@ static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 
 	if (!p || ts - p->ts > 5 * NS_PER_SEC)
 		return;
-	matched = p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim);
+	/* the constraint line printed just before this kill is its own, also
+	 * when a paste changed the pid (the kernel prints them back to back) */
+	matched = p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim ||
+			      (p->fresh && b->era.kmsg_only));
+	p->fresh = false;
 	/* no constraint line (< 4.19 global OOM): the report is still this kill's */
 	if (p->invoked && (matched || !p->done))
 		attach_facts(b, vi, p, matched);
@@ -498,6 +502,8 @@ static void on_constraint(struct ol_pending *p)
 	free(p->domain);
 	p->domain = ol_kmsg_domain(&f);
 	p->victim_pid = f.pid;
+	p->any_victim = f.pid < 0;	/* cut before pid=: the next kill's */
+	p->fresh = true;
 }
 
 static void buf_set(struct ol_pending *p, const char *s, bool append)

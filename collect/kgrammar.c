@@ -321,15 +321,22 @@ static int constraint(const char *msg, struct ol_kmsg_fact *f)
 	const char *p = msg + strlen("oom-kill:"), *t, *e = NULL, *tok;
 	long long pid, uid;
 
-	if (!(t = constraint_tail(p, &pid, &uid)) || pid <= 0 || pid > INT_MAX)
+	t = constraint_tail(p, &pid, &uid);
+	if (t && (pid <= 0 || pid > INT_MAX))
 		return -1;
+	if (!t)		/* cut after task= (a shortened paste): the head still says */
+		t = p + strlen(p);
 	for (tok = strstr(p, ",task="); tok && tok < t; tok = strstr(tok + 1, ",task="))
 		e = tok;
 	if (!e)
-		return -1;
-	f->comm = span(e + 6, (size_t)(t - e - 6));
-	f->pid = (int)pid;
-	f->uid = uid;
+		e = t;
+	if (e != t) {
+		f->comm = span(e + 6, (size_t)(t - e - 6));
+		if (*t) {
+			f->pid = (int)pid;
+			f->uid = uid;
+		}
+	}
 	/* the head: comma-separated key=value up to ",task=" */
 	for (tok = p; tok < e;) {
 		const char *end = memchr(tok, ',', (size_t)(e - tok)), *eq;
@@ -357,7 +364,11 @@ static int constraint(const char *msg, struct ol_kmsg_fact *f)
 		}
 		tok = end + 1;
 	}
-	if (!f->constraint.p || strncmp(f->constraint.p, "CONSTRAINT_", 11))
+	if (!f->constraint.p || f->constraint.n <= 11 || strncmp(f->constraint.p, "CONSTRAINT_", 11))
+		return -1;
+	/* a head cut inside a memcg path cannot name the domain */
+	if (e == t && !*t && (f->oom_memcg.p || f->task_memcg.p) && !f->global_oom &&
+	    ol_kspan_eq(f->constraint, "CONSTRAINT_MEMCG") && !f->oom_memcg.n)
 		return -1;
 	return f->kind = OL_KMSG_CONSTRAINT;
 }
@@ -450,7 +461,7 @@ bool ol_kmsg_looks_oom(const char *msg)
 }
 
 /* "P: Kill process %d (%s) score %u or sacrifice child" (3.x-4.x);
- * 2.6: "kill process" lowercase, "... score %lu and children." */
+ * 2.6: "kill process" lowercase, "... score %lu or a child" / "and children." */
 static int chosen(const char *msg, const char *k, struct ol_kmsg_fact *f)
 {
 	const char *p, *q;
@@ -525,7 +536,8 @@ int ol_kmsg_parse_line(const char *msg, struct ol_kmsg_fact *f)
 		return f->kind = OL_KMSG_UNABLE;
 	}
 	if (((k = strstr(msg, "Kill process ")) || (k = strstr(msg, "kill process "))) &&
-	    (strstr(k, " or sacrifice child") || strstr(k, " and children")))
+	    (strstr(k, " or sacrifice child") || strstr(k, " and children") ||
+	     strstr(k, " or a child")))
 		return chosen(msg, k, f);
 	if ((k = strstr(msg, "OOM victim ")) && strstr(k, ") is already exiting. Skip killing")) {
 		prefix_of(msg, k, f);

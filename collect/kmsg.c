@@ -57,9 +57,12 @@ struct reader {
 	bool		month_unknown;
 };
 
+/* Words of every OOM line of every era ("kill process" is 2.6's) */
 static bool hot(const char *p, size_t n)
 {
-	return memmem(p, n, "oom", 3) || memmem(p, n, "OOM", 3) || memmem(p, n, "Kill", 4);
+	return memmem(p, n, "oom", 3) || memmem(p, n, "OOM", 3) || memmem(p, n, "Kill", 4) ||
+	       memmem(p, n, "kill proc", 9) ||
+	       memmem(p, n, "of memory", 9);
 }
 
 static int push(struct reader *r, int64_t ts, const char *m, size_t len)
@@ -165,9 +168,13 @@ static int unstamped(struct reader *r, const char *m, size_t len, bool indented)
 		 * before the message): the stamp before it */
 		return message(r, &r->last_st, m, len, false);
 	}
-	if (!r->prev_kept || !last)
+	if (!r->prev_kept || !last || !indented)
+		return 0;	/* prose around a paste */
+	/* an indented continuation of a multi-line message (journalctl
+	 * indents them), never glued to a line the grammar reads whole */
+	kind = ol_kmsg_parse_line(last->msg, &f);
+	if (kind > OL_KMSG_NONE && !ol_kmsg_incomplete(last->msg))
 		return 0;
-	/* journal/syslog continuation of a multi-line message */
 	return append(last, "", m, len);
 }
 
@@ -233,8 +240,18 @@ static int one_line(struct reader *r, const char *p, const char *e)
 	bool indented;
 
 	r->lines++;
-	if (!r->prev_kept && r->report_left <= 0 && r->pending < 0 && !hot(p, (size_t)(e - p)))
+	if (!r->prev_kept && r->report_left <= 0 && r->pending < 0 && !hot(p, (size_t)(e - p))) {
+		/* a stamp alone on its line (a mail client wrapped right after
+		 * it): the unstamped OOM line after it has this time */
+		if (e - p < 48 && e > p && (e[-1] == ']' || e[-1] == ' ')) {
+			ol_kline_split(&r->ctx, p, e, &st);
+			if (st.clock != OL_CLK_NONE && !st.len && !r->bare) {
+				r->last_st = st;
+				r->have_last = true;
+			}
+		}
 		return 0;
+	}
 	indented = p < e && (*p == ' ' || *p == '\t');
 	ol_kline_split(&r->ctx, p, e, &st);
 	if (st.fence)
@@ -301,7 +318,8 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 				       .name = "printk:console" };
 		int kind = ol_kmsg_parse_line(r->v[i].msg, &f);
 
-		if (kind < 0)
+		/* a cut constraint line: its head is read, but it is counted */
+		if (kind < 0 || (kind == OL_KMSG_CONSTRAINT && ol_kmsg_incomplete(r->v[i].msg)))
 			(*not_understood)++;
 		if (kernel_release(st, r->v[i].msg))
 			goto out;

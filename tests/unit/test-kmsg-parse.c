@@ -50,8 +50,12 @@ static void constraint(void)
 	CHECK(P("oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=1,global_oom,task=x,pid=1,uid=0")
 	      == OL_KMSG_CONSTRAINT && ol_kspan_eq(f.constraint, "CONSTRAINT_MEMORY_POLICY") &&
 	      ol_kspan_eq(f.nodemask, "1"), "mempolicy without cpuset");
-	CHECK(P("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null)") == -1,
-	      "a cut constraint line is not understood");
+	CHECK(P("oom-kill:constraint=CONSTRAINT_CPUSET,nodemask=(null),cpuset=test,mems_allowed=0") ==
+	      OL_KMSG_CONSTRAINT && f.pid == -1 && ol_kspan_eq(f.mems_allowed, "0") &&
+	      ol_kmsg_incomplete("oom-kill:constraint=CONSTRAINT_CPUSET,nodemask=(null),cpuset=test,mems_allowed=0"),
+	      "a cut constraint line: its head is read, and it is cut");
+	CHECK(P("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=") == -1,
+	      "a constraint line cut before its memcg path is not understood");
 }
 
 static void killed(void)
