@@ -72,6 +72,7 @@ struct ol_era {
 	char name[160];				/* "6.1+ (exit_mmap, ...)" */
 	/* what the data is: sources of kind kmsg only, trace only, both */
 	bool kmsg_only, has_kmsg;
+	int kmsg_sources;		/* kernel logs in the database */
 	const char *evidence;			/* "kernel-log-only", "trace", "trace+kernel-log" */
 	bool from_release;			/* rules inferred from meta kernel_release */
 	char release[64];			/* meta kernel_release ("" if none) */

@@ -252,7 +252,20 @@ static int killed(const char *msg, const char *k, struct ol_kmsg_fact *f)
 		f->kind = OL_KMSG_KILLED;
 		return 1;
 	}
-	return closed ? -1 : 0;	/* no closing ')' yet: cut */
+	if (!closed)
+		return 0;	/* no closing ')' yet: cut */
+	/*
+	 * Fields we cannot read (cut by a mail: "shmemB", elided "...",
+	 * typed by hand: "VS2: 59500kB"): the pid and the comm up to the
+	 * first ") " are still a kill; the line counts as not understood.
+	 */
+	c = strstr(open, ") ");
+	if (!c)
+		return -1;
+	f->comm = span(open + 1, (size_t)(c - open - 1));
+	f->partial = true;
+	f->kind = OL_KMSG_KILLED;
+	return 1;
 }
 
 /* "..., nodemask=..., order=..." values run to the next ", " (or the end). */
@@ -470,7 +483,17 @@ static int chosen(const char *msg, const char *k, struct ol_kmsg_fact *f)
 	prefix_of(msg, k, f);
 	p = skip(num(k + 13, &v), " ");
 	q = comm_until(p, ") score ", &f->comm);
-	if (!q || !num(q, &f->score) || v <= 0 || v > INT_MAX)
+	if (!q || !num(q, &f->score)) {
+		/* typed by hand ("source 929"): who and which killer, no score */
+		const char *c = p && *p == '(' ? strstr(p, ") ") : NULL;
+
+		if (!c)
+			return -1;
+		f->comm = span(p + 1, (size_t)(c - p - 1));
+		f->score = -1;
+		f->partial = true;
+	}
+	if (v <= 0 || v > INT_MAX)
 		return -1;
 	f->pid = (int)v;
 	return f->kind = OL_KMSG_CHOSEN;

@@ -42,6 +42,7 @@ enum ol_kmsg_kind {
 
 struct ol_kmsg_fact {
 	enum ol_kmsg_kind kind;
+	bool		partial;	/* KILLED: pid and comm, fields not readable */
 	int		pid, pid2;	/* victim / task / caller; PINNED: the pinner */
 	struct ol_kspan	comm, comm2;
 	struct ol_kspan	prefix;		/* "Memory cgroup out of memory", "Out of memory" */

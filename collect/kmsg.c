@@ -61,7 +61,7 @@ struct reader {
 static bool hot(const char *p, size_t n)
 {
 	return memmem(p, n, "oom", 3) || memmem(p, n, "OOM", 3) || memmem(p, n, "Kill", 4) ||
-	       memmem(p, n, "kill proc", 9) ||
+	       memmem(p, n, "kill proc", 9) || memmem(p, n, "Task in ", 8) ||
 	       memmem(p, n, "of memory", 9);
 }
 
@@ -319,7 +319,8 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 		int kind = ol_kmsg_parse_line(r->v[i].msg, &f);
 
 		/* a cut constraint line: its head is read, but it is counted */
-		if (kind < 0 || (kind == OL_KMSG_CONSTRAINT && ol_kmsg_incomplete(r->v[i].msg)))
+		if (kind < 0 || f.partial ||
+		    (kind == OL_KMSG_CONSTRAINT && ol_kmsg_incomplete(r->v[i].msg)))
 			(*not_understood)++;
 		if (kernel_release(st, r->v[i].msg))
 			goto out;

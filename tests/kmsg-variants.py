@@ -90,10 +90,12 @@ for i in range(0, len(lines), 3):
     s, us, m = grp[0]
     rec.append("%s myhost kernel: %s" % (syslog("en", s), "#012".join(x[2] for x in grp)))
 V["rsyslog-012"] = rec
-# wrapping: a terminal (80 columns, cut anywhere), a mail client (72, at spaces)
+# wrapping: a terminal (80 columns, cut anywhere), a mail client (72, at
+# spaces only, dropping the space; a word longer than a line stays whole)
 V["wrapped-80"] = sum([[l[i:i + 80] for i in range(0, max(len(l), 1), 80)] for l in V["dmesg"]], [])
 V["wrapped-bare-80"] = sum([[l[i:i + 80] for i in range(0, max(len(l), 1), 80)] for l in V["bare"]], [])
-V["mail-wrapped"] = sum([textwrap.wrap(l, 72, break_long_words=False, drop_whitespace=True) or [""]
+V["mail-wrapped"] = sum([textwrap.wrap(l, 72, break_long_words=False, break_on_hyphens=False,
+                                       drop_whitespace=True) or [""]
                          for l in V["dmesg"]], [])
 
 for k, v in V.items():
