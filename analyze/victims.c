@@ -428,8 +428,14 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 	if (vi >= 0 && (r->ts - b->a->victims[vi].kill_ns > NS_PER_SEC || b->vs[vi].killed_line))
 		vi = -1;
 	if (vi < 0) {
-		if (b->era.has_mark_victim)
-			return;		/* a kill the trace missed: nothing to attach to */
+		int64_t apart = 0;
+
+		/* a kill the trace missed: nothing to attach to; unless the
+		 * log's line lies outside the trace's time (collect/kmsg.c
+		 * marks it log_only): the trace could not have seen it */
+		if (b->era.has_mark_victim &&
+		    !(ol_json_int(r->fields, "log_only", &apart) && apart))
+			return;
 		vi = ol_victim_new(b, pid, r->ts, r->id);
 		if (vi < 0)
 			return;

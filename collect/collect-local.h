@@ -112,6 +112,9 @@ const char *ol_file_kind_name(enum ol_file_kind k);
  * without newline).  *@offset = trace clock - log clock (0 and *@matches
  * 0 when no line pairs up); @dup[i] = the trace already holds line i.
  */
+/* The time the trace sources in @st cover: [*@lo, *@hi], *@lo > *@hi
+ * when there is none.  0 or -1 (store error). */
+int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi);
 int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg, size_t n,
 		  bool *dup, int64_t *offset, int *matches);
 

@@ -655,9 +655,13 @@ bool ol_kmsg_continues(const char *prev, const char *next)
 		"file-rss:", "shmem-rss:", "UID:", "pgtables:", "oom_score_adj:", "kB" };
 	size_t i;
 
+	/* 5.x prints the memcg paths of these lines with pr_cont(): the
+	 * pieces start with ',' or '/' (a path), or are one word after "=";
+	 * a line of words is a line of its own, even after a cut one */
 	if (!strncmp(prev, "oom-kill:", 9) || !strncmp(prev, "Memory cgroup stats for", 23))
 		return next[0] == ',' || next[0] == '/' || !strcmp(next, ":") ||
-		       ends_with(prev, "=") || ends_with(prev, "for ");
+		       ((ends_with(prev, "=") || ends_with(prev, "for ")) && *next &&
+			!strchr(next, ' '));
 	if (!strstr(prev, "Killed process"))
 		return false;
 	while (*next == ',' || *next == ' ')

@@ -344,8 +344,43 @@ static int kernel_release(struct ol_store *st, const char *msg)
 }
 
 /* Store the lines as console events; the facts they hold about tasks too. */
+#define SHOW_NOT_UNDERSTOOD	3	/* lines quoted in the note and in meta */
+
+struct tally {
+	long long	kept, bad, kills, apart, apart_kills;
+	struct ol_buf	bad_lines;	/* the first few, one a line */
+	int		recent_pid[16];	/* kills seen last: a repeated line is one kill */
+	int64_t		recent_ts[16];
+	int		nrecent;
+};
+
+/*
+ * A kill printed twice is one kill: memory.oom.group kills the memcg's
+ * tasks after the report's own victim, that one again (4.19+).
+ */
+static bool repeated_kill(struct tally *t, int pid, int64_t ts)
+{
+	int i;
+
+	for (i = 0; i < t->nrecent && i < 16; i++)
+		if (t->recent_pid[i] == pid && ts - t->recent_ts[i] <= 1000000000LL)
+			return true;
+	t->recent_pid[t->nrecent % 16] = pid;
+	t->recent_ts[t->nrecent % 16] = ts;
+	t->nrecent++;
+	return false;
+}
+
+/*
+ * Store the lines as console events; the facts they hold about tasks
+ * too.  @lo..@hi: the time the traces already in the database cover
+ * (@lo > @hi: none); a line outside it (or every line, when the log
+ * shares no line with the traces: @aligned false) is marked "log_only",
+ * so that its kills become victims although the trace has no
+ * mark_victim for them.
+ */
 static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, int64_t offset,
-		       long long *kept, long long *not_understood, long long *kills)
+		       bool aligned, int64_t lo, int64_t hi, struct tally *t)
 {
 	struct ol_buf b = { 0 };
 	size_t i;
@@ -356,27 +391,40 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 		struct ol_event ev = { .cpu = -1, .pid = 0, .target = -1,
 				       .name = "printk:console" };
 		int kind = ol_kmsg_parse_line(r->v[i].msg, &f);
+		int64_t ts = r->v[i].ts + offset;
+		bool apart = lo <= hi && (!aligned || ts < lo - 1000000000LL ||
+					  ts > hi + 1000000000LL);
 
 		/* a cut constraint line: its head is read, but it is counted */
 		if (kind < 0 || f.partial ||
-		    (kind == OL_KMSG_CONSTRAINT && ol_kmsg_incomplete(r->v[i].msg)))
-			(*not_understood)++;
+		    (kind == OL_KMSG_CONSTRAINT && ol_kmsg_incomplete(r->v[i].msg))) {
+			if (t->bad++ < SHOW_NOT_UNDERSTOOD) {
+				ol_buf_add(&t->bad_lines, r->v[i].msg, strlen(r->v[i].msg));
+				ol_buf_add(&t->bad_lines, "\n", 1);
+			}
+		}
 		if (kernel_release(st, r->v[i].msg))
 			goto out;
-		*kills += kind == OL_KMSG_KILLED;
+		if (kind == OL_KMSG_KILLED && !repeated_kill(t, f.pid, r->v[i].ts)) {
+			t->kills++;
+			t->apart_kills += apart;
+		}
 		if (dup[i])
 			continue;
+		t->apart += apart;
 		ol_buf_reset(&b);
 		ol_buf_puts(&b, "{\"msg\":");
 		ol_buf_json_str(&b, r->v[i].msg, strlen(r->v[i].msg));
+		if (apart)
+			ol_buf_puts(&b, ",\"log_only\":1");
 		ol_buf_puts(&b, "}");
 		if (b.oom)
 			goto out;
-		ev.ts_ns = r->v[i].ts + offset;
+		ev.ts_ns = ts;
 		ev.fields = b.s;
 		if (ol_store_add_event(st, &ev))
 			goto out;
-		(*kept)++;
+		t->kept++;
 		if (kind == OL_KMSG_KILLED) {
 			char comm[64];
 
@@ -395,6 +443,23 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 out:
 	ol_buf_free(&b);
 	return ret;
+}
+
+/* Kernel-provided text on a terminal: control bytes as \xNN, at most @max bytes. */
+static void note_quote(struct ol_buf *o, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			ol_buf_printf(o, "\\x%02x", c);
+		else
+			ol_buf_add(o, s + i, 1);
+	}
+	if (s[i])
+		ol_buf_puts(o, "...");
 }
 
 /* "; " + printf to *@note (kept as it was when out of memory) */
@@ -469,7 +534,9 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 	const char **msgs = NULL;
 	int64_t *ts = NULL, offset = 0;
 	bool *dup = NULL;
-	long long kept = 0, bad = 0, kills = 0, dups = 0, badjson = 0;
+	long long dups = 0, badjson = 0;
+	struct tally t = { 0 };
+	int64_t lo = 1, hi = 0;
 	int matches = 0, ret = -1;
 	size_t i;
 
@@ -528,22 +595,26 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 		ts[i] = r.v[i].ts, msgs[i] = r.v[i].msg;
 	if (ol_store_begin_source(st, in->name, "kmsg") < 0)
 		goto store_err;
-	if (ol_kmsg_align(st, ts, msgs, r.n, dup, &offset, &matches))
+	if (ol_kmsg_align(st, ts, msgs, r.n, dup, &offset, &matches) ||
+	    ol_kmsg_trace_range(st, &lo, &hi))
 		goto store_err;
 	for (i = 0; i < r.n; i++)
 		dups += dup[i];
-	if (store_lines(st, &r, dup, offset, &kept, &bad, &kills) ||
+	if (store_lines(st, &r, dup, offset, matches > 0, lo, hi, &t) ||
 	    ol_store_set_meta(st, "kmsg.clock", r.clock == OL_CLK_REAL ? "realtime" :
 			      r.clock == OL_CLK_MONO ? "monotonic" : "none") ||
 	    (transport && ol_store_set_meta(st, "kmsg.transport", transport)) ||
-	    set_meta_ll(st, "kmsg.not_understood", bad) ||
+	    set_meta_ll(st, "kmsg.not_understood", t.bad) ||
+	    (t.bad_lines.s && ol_store_set_meta(st, "kmsg.not_understood_lines", t.bad_lines.s)) ||
+	    set_meta_ll(st, "kmsg.kills", t.kills) ||
+	    (lo <= hi && ol_store_set_meta(st, "kmsg.aligned", matches ? "yes" : "no")) ||
 	    set_meta_ll(st, "kmsg.lines", r.lines) ||
 	    (matches && set_meta_ll(st, "kmsg.offset_ns", offset)))
 		goto store_err;
 	if (ol_store_end_source(st, true))
 		goto store_err;
 	{
-		char align[128] = "";
+		char align[160] = "";
 
 		if (matches)
 			snprintf(align, sizeof(align), "; clock offset to the trace %+.3f ms (%d lines matched),"
@@ -555,10 +626,34 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 			*note = ol_strdupf("'%s': kernel log (%s, %s): %lld of %lld lines kept, "
 					   "%lld kills%s", path, r.style ? r.style : "?",
 					   r.clock == OL_CLK_REAL ? "wall clock" : r.clock == OL_CLK_MONO ?
-					   "monotonic clock" : "times unknown, ordered by line", kept, r.lines,
-					   kills, align);
-		if (bad)
-			note_add(note, "%lld lines not understood", bad);
+					   "monotonic clock" : "times unknown, ordered by line", t.kept, r.lines,
+					   t.kills, align);
+		if (lo <= hi && !matches && r.n)
+			note_add(note, "no time in common with the trace in the database (no line of "
+				 "it in the trace): kept as its own source, its %lld kills are "
+				 "log-only victims", t.kills);
+		else if (t.apart_kills)
+			note_add(note, "%lld kills outside the trace's time range: log-only victims",
+				 t.apart_kills);
+		if (t.bad) {
+			struct ol_buf q = { 0 };
+			const char *l = t.bad_lines.s;
+
+			for (i = 0; l && *l && i < SHOW_NOT_UNDERSTOOD; i++) {
+				const char *nl2 = strchr(l, '\n');
+				char *one = strndup(l, nl2 ? (size_t)(nl2 - l) : strlen(l));
+
+				if (one) {
+					ol_buf_puts(&q, i ? " | " : "");
+					note_quote(&q, one, 120);
+				}
+				free(one);
+				l = nl2 ? nl2 + 1 : "";
+			}
+			note_add(note, "%lld lines not understood%s%s%s", t.bad, q.s ? " (" : "",
+				 q.s ? q.s : "", q.s ? ")" : "");
+			ol_buf_free(&q);
+		}
 		if (transport)
 			note_add(note, "read as %s", transport);
 		if (badjson)
@@ -574,6 +669,7 @@ store_err:
 	*err = strdup(ol_store_errmsg(st));
 	ol_store_end_source(st, false);
 out:
+	ol_buf_free(&t.bad_lines);
 	free(decoded);
 	free(decoded2);
 	for (i = 0; i < r.n; i++)

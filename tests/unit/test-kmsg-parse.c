@@ -5,6 +5,7 @@
  * the committed samples' own lines (6.18).  Exit 0 when every check passes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collect/collect.h"
@@ -133,8 +134,98 @@ static void task_table(void)
 	CHECK(P("[drm] Initialized") == OL_KMSG_NONE, "bracketed non-row");
 }
 
+/* The eras before 4.x and distribution backports (KERNEL.md; fixtures of
+ * tests/fixtures/kmsg-real). */
+static void old_eras(void)
+{
+	CHECK(P("Killed process 10211 (msgctl11)") == OL_KMSG_KILLED && f.pid == 10211 &&
+	      ol_kspan_eq(f.comm, "msgctl11") && f.anon_rss_kb == -1 && !f.partial,
+	      "2.6: a kill line without memory fields");
+	CHECK(P("Out of Memory: Killed process 1234 (foo).") == OL_KMSG_KILLED && f.pid == 1234,
+	      "2.4/2.6.1x: 'Out of Memory: Killed process N (c).'");
+	CHECK(P("Killed process 2345, UID 0, (httpd) total-vm:10kB, anon-rss:4kB, file-rss:2kB") ==
+	      OL_KMSG_KILLED && f.uid == 0 && ol_kspan_eq(f.comm, "httpd") && f.anon_rss_kb == 4,
+	      "RHEL 6: 'Killed process N, UID u, (c)'");
+	CHECK(P("Killed process 42452 (memcg_test_1), UID 0, total-vm:7296kB, anon-rss:96kB, file-rss:164kB, shmem-rss:0kB")
+	      == OL_KMSG_KILLED && f.uid == 0 && f.file_rss_kb == 164 && ol_kspan_eq(f.comm, "memcg_test_1"),
+	      "RHEL 7: '(c), UID u, total-vm:'");
+	CHECK(P("Killed process 3 (x) vsz:100kB, anon-rss:50kB, file-rss:1kB") == OL_KMSG_KILLED &&
+	      f.total_vm_kb == 100, "2.6.35: vsz:");
+	CHECK(P("Out of memory: kill process 4164 (msgctl11) score 119366 or a child") == OL_KMSG_CHOSEN &&
+	      f.pid == 4164 && f.score == 119366, "2.6: 'kill process ... or a child'");
+	CHECK(P("bash invoked oom-killer: gfp_mask=0x84d0, order=0, oomkilladj=0") == OL_KMSG_INVOKED &&
+	      f.gfp_mask == 0x84d0 && f.order == 0, "2.6.24 header with oomkilladj");
+	CHECK(P("mem_on_node0 invoked oom-killer") == OL_KMSG_INVOKED && ol_kspan_eq(f.comm, "mem_on_node0"),
+	      "a shortened header without its gfp mask");
+	CHECK(P("sh cpuset=66ece93b mems_allowed=0") == OL_KMSG_CPUSET && ol_kspan_eq(f.mems_allowed, "0") &&
+	      ol_kspan_eq(f.cpuset, "66ece93b"), "< 5.0 cpuset line");
+	CHECK(P("Pid: 4434, comm: bash Not tainted 2.6.24-rc5-mm1 #9") == OL_KMSG_CALLER && f.pid == 4434,
+	      "2.6 dump_stack header");
+}
+
+static void cut_and_odd(void)
+{
+	CHECK(P("Killed process 1990 (stress) total-vm:73532kB, anon-rss:32008kB, file-rss:212kB, shmemB")
+	      == OL_KMSG_KILLED && f.partial && f.pid == 1990 && ol_kspan_eq(f.comm, "stress"),
+	      "fields cut by a mail: the kill is kept, marked partial");
+	CHECK(P("Killed process 5 (a) total-vm:1kB, anon-rss:9223372036854775807kB, file-rss:0kB") ==
+	      OL_KMSG_KILLED && f.partial && f.anon_rss_kb == -1,
+	      "a size that overflows bytes is not taken");
+	CHECK(P("Killed process 99999999999999999999 (a)") == -1, "a pid that overflows is not a kill");
+	CHECK(ol_kmsg_incomplete("Out of memory: Killed process 9 (x) total-vm:1kB, anon-rss:") &&
+	      ol_kmsg_incomplete("Out of memory: Killed process 9 (x") &&
+	      ol_kmsg_incomplete("Out of memory: Killed") &&
+	      !ol_kmsg_incomplete("Killed process 9 (x)"), "cut kill lines are incomplete");
+	CHECK(ol_kmsg_continues("Killed process 9 (x)", "total-vm:1kB, anon-rss:2kB") &&
+	      !ol_kmsg_continues("Killed process 9 (x)", "Out of memory: Killed process 10 (y)"),
+	      "a kill line continues with its fields only");
+	CHECK(ol_kmsg_continues("oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=", "/a/b") &&
+	      !ol_kmsg_continues("oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=",
+				 "Memory cgroup out of memory: Killed process 1 (a)"),
+	      "a constraint line continues with a path, not with a line of words");
+	CHECK(P("Tasks in /test1 are going to be killed due to memory.oom.group set") == OL_KMSG_OOM_GROUP &&
+	      ol_kspan_eq(f.memcg, "/test1"), "memory.oom.group");
+	CHECK(!strcmp(ol_kmsg_skip_stamp("[   12.695233] oom_reaper: x"), "oom_reaper: x") &&
+	      !strcmp(ol_kmsg_skip_stamp("[   37.07][ T9185] a"), "a") &&
+	      !strcmp(ol_kmsg_skip_stamp("[T12] a"), "a") &&
+	      !strcmp(ol_kmsg_skip_stamp("[drm] x"), "[drm] x"), "printk's own prefix");
+}
+
+/* The domain each fact implies (README "Domains"). */
+static void domains(void)
+{
+	static const struct { const char *line, *want; } t[] = {
+		{ "oom-kill:constraint=CONSTRAINT_CPUSET,nodemask=(null),cpuset=test,mems_allowed=0-1,global_oom,task=a,pid=1,uid=0", "cpuset:0-1" },
+		{ "oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=1,cpuset=/,mems_allowed=0-1,global_oom,task=a,pid=1,uid=0", "mempolicy:1" },
+		{ "oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=(null),global_oom,task=a,pid=1,uid=0", "mempolicy" },
+		{ "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task=a,pid=1,uid=0", "global" },
+		{ "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/k/p,task_memcg=/k/p/c,task=a,pid=1,uid=0", "/k/p" },
+		{ "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/test1,task_memcg=/test1,task=a,pid=1,uid=0", "/test1" },
+		{ "Memory cgroup out of memory: Killed process 1 (a)", "memcg" },
+		{ "Out of memory: Killed process 1 (a)", "global" },
+		{ "Out of memory (oom_kill_allocating_task): Killed process 1 (a)", "global" },
+		{ "Memory cgroup out of memory: Kill process 1 (a) score 1 or sacrifice child", "memcg" },
+		{ "Task in /a/b killed as a result of limit of /a", "/a" },
+		{ "Killed process 1 (a)", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *d;
+
+		P(t[i].line);
+		d = ol_kmsg_domain(&f);
+		CHECK(t[i].want ? d && !strcmp(d, t[i].want) : !d, "domain %s: %s",
+		      t[i].want ? t[i].want : "(none)", d ? d : "(none)");
+		free(d);
+	}
+}
+
 int main(void)
 {
+	old_eras();
+	cut_and_odd();
+	domains();
 	invoked();
 	constraint();
 	killed();
