@@ -144,6 +144,16 @@ struct ol_otask {
 	char name[64];
 };
 
+/* One value of a kill's memory picture (oom_memory); victim -1 until attached. */
+struct ol_omem {
+	int victim;
+	int scope;			/* enum ol_kmem_scope */
+	int node;			/* -1: none */
+	char zone[16], key[48];
+	long long value;
+	const char *unit;		/* static: "kB", "pages", "bytes" */
+};
+
 struct ol_build {
 	sqlite3 *db;
 	struct ol_era era;
@@ -204,10 +214,16 @@ struct ol_build {
 		bool in_table;		/* inside its task table */
 		struct ol_otask *rows;	/* task table rows (victim -1 until attached) */
 		size_t nrows, rowcap;
+		struct ol_omem *mem;	/* memory picture (mempic.c) */
+		size_t nmem, memcap;
+		bool in_memcg_stats;	/* after "Memory cgroup stats for X:" */
+		bool picture;		/* a report's table or memory picture began it */
 	} pend[16];
 	int npend;
 	struct ol_otask *otasks;	/* attached task table rows, by victim */
 	size_t notasks, otcap;
+	struct ol_omem *omem;		/* attached memory pictures, by victim */
+	size_t nomem, omcap;
 	int64_t first_ns, last_ns;
 	/* gaps */
 	struct ol_gap { int cpu; int64_t lo, hi; long long lost; } *gaps;
@@ -249,6 +265,10 @@ void ol_verdict_add(struct ol_victim *v, enum ol_verdict_kind k, enum ol_confide
 		    int other, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ol_build_episodes(struct ol_build *b);
 void ol_build_summary(struct ol_analysis *a);
+/* mempic.c: the memory picture of each report (oom_memory and its views) */
+void ol_mem_line(struct ol_build *b, struct ol_pending *p, const char *msg);
+void ol_mem_attach(struct ol_build *b, struct ol_pending *p, int vi);
+int ol_mem_write(struct ol_build *b);
 /* tables.c */
 int ol_write_tables(struct ol_build *b, char **err);
 

@@ -17,6 +17,7 @@ static void build_free(struct ol_build *b)
 	for (i = 0; i < (size_t)b->npend; i++)
 		ol_pending_free(&b->pend[i]);
 	free(b->otasks);
+	free(b->omem);
 	free(b->mms);
 	free(b->gaps);
 	ol_map_free(&b->pid2tgid);

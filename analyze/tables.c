@@ -366,7 +366,7 @@ int ol_write_tables(struct ol_build *b, char **err)
 		if (step(st[2]))
 			goto out;
 	}
-	if (write_otasks(b, st[7]) || curve_flush(cr, true) ||
+	if (write_otasks(b, st[7]) || ol_mem_write(b) || curve_flush(cr, true) ||
 	    sqlite3_exec(b->db, curve_index, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;

@@ -116,6 +116,7 @@ int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts)
 void ol_pending_free(struct ol_pending *p)
 {
 	free(p->rows);
+	free(p->mem);
 	free(p->buf);
 	free(p->domain);
 	free(p->oom_memcg);
@@ -199,6 +200,7 @@ static void attach_facts(struct ol_build *b, int vi, struct ol_pending *p, bool 
 	}
 	p->nrows = 0;
 	p->in_table = false;
+	ol_mem_attach(b, p, vi);	/* and its memory picture */
 }
 
 /* A sharer killed in the same call has the same OOM report. */
@@ -231,7 +233,7 @@ static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 			      (p->fresh && b->era.kmsg_only));
 	p->fresh = false;
 	/* no constraint line (< 4.19 global OOM): the report is still this kill's */
-	if (p->invoked && (matched || !p->done))
+	if ((p->invoked || p->picture) && (matched || !p->done))
 		attach_facts(b, vi, p, matched);
 	/* memory.oom.group (4.19+): the memcg's other tasks are killed by the
 	 * same call, after the report's own victim: same report, same domain */
@@ -590,6 +592,8 @@ static void on_invoked(struct ol_build *b, const struct ol_row *r, const struct 
 	p->invoked = true;
 	p->in_table = false;
 	p->nrows = 0;
+	p->nmem = 0;
+	p->in_memcg_stats = p->picture = false;
 	p->order = p->invoker_pid = -1;
 	p->gfp[0] = p->nodemask[0] = p->invoker[0] = p->constraint[0] = 0;
 	free(p->task_memcg), p->task_memcg = NULL;
@@ -648,13 +652,15 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r)
 		break;
 	case OL_KMSG_TASKS_STATE:
 	case OL_KMSG_TASK_HEADER:
-		if (p && p->invoked) {
-			p->in_table = true;
+		/* an excerpt may start at the table (its "invoked" line cut) */
+		if (!p || !p->invoked)
+			p = pending(b, r->pid, true), p->picture = true, p->ts = r->ts;
+		if (kind == OL_KMSG_TASK_HEADER || !p->in_table)
 			p->nrows = 0;
-		}
+		p->in_table = true;
 		break;
 	case OL_KMSG_TASK_ROW:
-		if (p && p->invoked && p->in_table)
+		if (p && (p->invoked || p->picture) && p->in_table)
 			on_row(p, &f);
 		break;
 	case OL_KMSG_TASK_IN:
@@ -750,6 +756,21 @@ void ol_on_console(struct ol_build *b, const struct ol_row *r)
 			b->vs[vi].pinned_ns = r->ts;
 			b->vs[vi].pinned_id = r->id;
 		}
+		break;
+	case OL_KMSG_NONE:
+		/* the memory picture inside a report (Mem-Info, the memcg's stats) */
+		if (!p || !(p->invoked || p->picture)) {
+			struct ol_kmem m;
+
+			if (!ol_kmem_line(msg, false, &m) || !m.header)
+				break;
+			/* "Mem-Info:" / "Memory cgroup stats for": a report whose
+			 * start an excerpt lost */
+			p = pending(b, r->pid, true);
+			p->picture = true;
+			p->ts = r->ts;
+		}
+		ol_mem_line(b, p, msg);
 		break;
 	default:
 		break;

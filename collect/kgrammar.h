@@ -108,6 +108,43 @@ char *ol_kmsg_domain(const struct ol_kmsg_fact *f);
  */
 const char *ol_kmsg_skip_stamp(const char *msg);
 
+/*
+ * The memory picture of an OOM report (show_mem(), the memcg's stats),
+ * as OOMAnalyser reads it: one line -> its scope and its key/value pairs.
+ *   GLOBAL     "Mem-Info:" counters "active_anon:218 ... free:12" (pages),
+ *              "1154 total pagecache pages", "255744 pages RAM" (pages)
+ *   NODE       "Node 0 active_anon:872kB ... shmem_thp: 0kB"
+ *   ZONE       "Node 0 DMA32 free:34068kB min:32016kB low:40020kB high:..."
+ *              (2.6 without "Node N")
+ *   HUGEPAGES  "Node 0 hugepages_total=0 ... hugepages_size=2048kB"
+ *   SWAP       "Free swap  = 0kB", "Total swap = 0kB"
+ *   MEMCG      "Memory cgroup stats for /x: cache:0KB rss:49484KB ..." (v1,
+ *              <= 5.x) and, after "Memory cgroup stats for /x:", one
+ *              "anon 1234" line per counter (v2, and v1 on 6.x; bytes)
+ * Buddy lists ("DMA32: 1*4kB ...") and lowmem_reserve are not kept.
+ */
+enum ol_kmem_scope {
+	OL_KMEM_NONE = 0, OL_KMEM_GLOBAL, OL_KMEM_NODE, OL_KMEM_ZONE,
+	OL_KMEM_HUGEPAGES, OL_KMEM_SWAP, OL_KMEM_MEMCG,
+};
+
+struct ol_kmem {
+	enum ol_kmem_scope scope;
+	int		node;		/* -1: none */
+	struct ol_kspan	zone;		/* ZONE */
+	bool		header;		/* "Mem-Info:", "Memory cgroup stats for X:" */
+	const char	*unit;		/* of values printed without one */
+	const char	*p;		/* the pairs still to read */
+};
+
+/* @in_memcg_stats: the line follows "Memory cgroup stats for X:" (v2
+ * lines "anon 1234").  Returns the scope (OL_KMEM_NONE: not such a line). */
+enum ol_kmem_scope ol_kmem_line(const char *msg, bool in_memcg_stats, struct ol_kmem *m);
+/* The next pair of the line: its key, value and unit ("kB", "pages",
+ * "bytes").  false at the end. */
+bool ol_kmem_next(struct ol_kmem *m, struct ol_kspan *key, long long *value, const char **unit);
+const char *ol_kmem_scope_name(enum ol_kmem_scope s);
+
 /* Helpers on spans. */
 bool ol_kspan_eq(struct ol_kspan s, const char *lit);
 /* Copy into @dst (@cap bytes, NUL-terminated, cut if needed). */

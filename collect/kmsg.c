@@ -61,13 +61,14 @@ struct reader {
  * Words of every OOM line of every era: "oom" (invoked oom-killer,
  * oom-kill:, oom_reaper, memory.oom.group), "OOM" (OOM victim), "Kill"
  * (Killed process, Kill process), 2.6's "kill process", 3.x-4.x's "Task
- * in" (a memcg report whose start a paste lost), "of memory".  This is
+ * in", "Tasks state", "Mem-Info:", "Memory cgroup stats for" (a report
+ * whose start a paste lost), "of memory".  This is
  * the filter every line of a log of weeks goes through: one pass over
  * the bytes with a table of first letters, not one memmem() per word
  * (which was three times slower on tests/bench/bench-kmsg.sh).
  */
 static const unsigned char hot_first[256] = {
-	['o'] = 1, ['O'] = 1, ['K'] = 1, ['k'] = 1, ['T'] = 1,
+	['o'] = 1, ['O'] = 1, ['K'] = 1, ['k'] = 1, ['T'] = 1, ['M'] = 1,
 };
 
 static bool hot(const char *p, size_t n)
@@ -95,13 +96,30 @@ static bool hot(const char *p, size_t n)
 			if (e - s >= 9 && !memcmp(s, "kill proc", 9))
 				return true;
 			break;
+		case 'M':	/* the memory picture of an excerpt cut before "invoked" */
+			if ((e - s >= 9 && !memcmp(s, "Mem-Info:", 9)) ||
+			    (e - s >= 23 && !memcmp(s, "Memory cgroup stats for", 23)))
+				return true;
+			break;
 		default:	/* 'T' */
-			if (e - s >= 8 && !memcmp(s, "Task in ", 8))
+			if ((e - s >= 8 && !memcmp(s, "Task in ", 8)) ||
+			    (e - s >= 11 && !memcmp(s, "Tasks state", 11)))
 				return true;
 			break;
 		}
 	}
 	return false;
+}
+
+/* A report's part that an excerpt may begin with (its "invoked" line cut):
+ * the lines after it are the report's too. */
+static bool starts_report(const char *m, size_t len)
+{
+	return (len >= 9 && !memcmp(m, "Mem-Info:", 9)) ||
+	       (len >= 23 && !memcmp(m, "Memory cgroup stats for", 23)) ||
+	       (len >= 11 && !memcmp(m, "Tasks state", 11)) ||
+	       (len >= 8 && !memcmp(m, "Task in ", 8)) ||
+	       (len > 5 && m[0] == '[' && memmem(m, len, "pid", 3) && memmem(m, len, "tgid", 4));
 }
 
 static int push(struct reader *r, int64_t ts, const char *m, size_t len)
@@ -256,7 +274,8 @@ static int message(struct reader *r, const struct ol_kstamp *st, const char *m, 
 	r->prev_kept = r->report_left > 0 || hot(m, len);
 	if (!r->prev_kept)
 		return 0;
-	if (memmem(m, len, " invoked oom-killer", 19))
+	if (memmem(m, len, " invoked oom-killer", 19) ||
+	    (r->report_left <= 0 && starts_report(m, len)))
 		r->report_left = REPORT_MAX_LINES;
 	else if (memmem(m, len, "Killed process ", 15) ||
 		 memmem(m, len, ") is already exiting. Skip killing", 34))
