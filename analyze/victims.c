@@ -445,6 +445,18 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 		b->a->victims[vi].trigger_pid = r->pid;
 		b->a->victims[vi].trigger_comm = ol_xstrdup(r->comm);
 		attach_report(b, vi, r->pid, r->ts);
+		if (!b->a->victims[vi].domain) {
+			/* the report is a trace task's (the log's own copy of it
+			 * was a duplicate): the one whose constraint names it */
+			int k;
+
+			for (k = 0; k < b->npend; k++)
+				if (b->pend[k].done && b->pend[k].victim_pid == pid &&
+				    b->pend[k].pid != r->pid) {
+					attach_report(b, vi, b->pend[k].pid, r->ts);
+					break;
+				}
+		}
 		b->vs[vi].mm = ol_mm_new(b, vi);
 		ol_point_add(b, vi, r->ts, "kill", r->id,
 			     "killed (kernel log; no oom:mark_victim event), by %d (%s)",

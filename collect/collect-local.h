@@ -115,6 +115,8 @@ const char *ol_file_kind_name(enum ol_file_kind k);
 /* The time the trace sources in @st cover: [*@lo, *@hi], *@lo > *@hi
  * when there is none.  0 or -1 (store error). */
 int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi);
+/* The traces in @st hold an oom:mark_victim of @pid within 1 s of @ts. */
+bool ol_kmsg_trace_has_victim(struct ol_store *st, int pid, int64_t ts);
 int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg, size_t n,
 		  bool *dup, int64_t *offset, int *matches);
 

@@ -203,3 +203,22 @@ int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi)
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
+
+bool ol_kmsg_trace_has_victim(struct ol_store *st, int pid, int64_t ts)
+{
+	sqlite3 *db = ol_store_db(st);
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM events e JOIN sources s ON s.id = e.source_id"
+			       " WHERE s.kind != 'kmsg' AND e.name = 'oom:mark_victim'"
+			       " AND e.ts_ns BETWEEN ?2 - 1000000000 AND ?2 + 1000000000"
+			       " AND (e.target = ?1 OR e.fields->>'pid' = ?1) LIMIT 1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, pid);
+		sqlite3_bind_int64(s, 2, ts);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}

@@ -366,7 +366,7 @@ static int kernel_release(struct ol_store *st, const char *msg)
 #define SHOW_NOT_UNDERSTOOD	3	/* lines quoted in the note and in meta */
 
 struct tally {
-	long long	kept, bad, kills, apart, apart_kills;
+	long long	kept, bad, kills, apart, apart_kills, missed;
 	struct ol_buf	bad_lines;	/* the first few, one a line */
 	int		recent_pid[16];	/* kills seen last: a repeated line is one kill */
 	int64_t		recent_ts[16];
@@ -424,6 +424,13 @@ static int store_lines(struct ol_store *st, struct reader *r, const bool *dup, i
 		}
 		if (kernel_release(st, r->v[i].msg))
 			goto out;
+		/* a kill inside the trace's time that the trace did not record
+		 * (events lost, the oom tracepoints off): the log's alone */
+		if (kind == OL_KMSG_KILLED && lo <= hi && !apart &&
+		    !ol_kmsg_trace_has_victim(st, f.pid, ts)) {
+			apart = true;
+			t->missed++;
+		}
 		if (kind == OL_KMSG_KILLED && !repeated_kill(t, f.pid, r->v[i].ts)) {
 			t->kills++;
 			t->apart_kills += apart;
@@ -652,8 +659,8 @@ int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **
 				 "it in the trace): kept as its own source, its %lld kills are "
 				 "log-only victims", t.kills);
 		else if (t.apart_kills)
-			note_add(note, "%lld kills outside the trace's time range: log-only victims",
-				 t.apart_kills);
+			note_add(note, "%lld kills the trace did not record (%lld outside its time "
+				 "range): log-only victims", t.apart_kills, t.apart_kills - t.missed);
 		if (t.bad) {
 			struct ol_buf q = { 0 };
 			const char *l = t.bad_lines.s;

@@ -78,4 +78,15 @@ check "debian console: each reaper line once in the report" \
 check "debian console + dmesg: aligned" grep -q 'lines matched' "$T_OUT/debm.err"
 check "debian console + dmesg: the same victims" \
 	test "$(sql "$T_OUT/debm.db" "$q")" = "$(sql "$T_OUT/plain.db" "$q")"
+
+# a trace that lost one kill (its mark_victim and its "Killed process"
+# console line), and the dmesg of the same run: that kill is the log's
+trace-cmd report "$SAMPLES/pinned.dat" > "$T_OUT/pinned.trace" 2>/dev/null
+"$OOMLENS" import -q "$T_OUT/pinned.trace" -o "$T_OUT/pinned.db" 2>/dev/null
+k=$(sql "$T_OUT/pinned.db" "select max(pid) from victims")
+grep -v -e "mark_victim.*pid=$k" -e "console: .*Killed process $k " "$T_OUT/pinned.trace" > "$T_OUT/lost.trace"
+"$OOMLENS" import -q "$T_OUT/lost.trace" "$SAMPLES/pinned.dmesg" -o "$T_OUT/lost.db" 2> "$T_OUT/lost.err"
+check "trace without one kill + dmesg: every kill a victim" \
+	test "$(sql "$T_OUT/lost.db" "$q")" = "$(sql "$T_OUT/pinned.db" "$q")"
+check "trace without one kill + dmesg: said" grep -q '1 kills the trace did not record (0 outside' "$T_OUT/lost.err"
 t_done
