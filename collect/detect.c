@@ -56,11 +56,13 @@ enum ol_file_kind ol_detect_buf(const char *buf, size_t len)
 {
 	char *probe;
 	enum ol_file_kind k = OL_FILE_UNKNOWN;
+	size_t full;
 
 	if (len == 0)
 		return OL_FILE_EMPTY;
 	if (tracedat_magic(buf, len))
 		return OL_FILE_TRACEDAT;
+	full = len;
 	if (len > PROBE_BYTES)
 		len = PROBE_BYTES;
 	if (binary((const unsigned char *)buf, len))
@@ -76,6 +78,11 @@ enum ol_file_kind ol_detect_buf(const char *buf, size_t len)
 	else if (ol_kmsg_probe_text(probe, len))
 		k = OL_FILE_KMSG;
 	free(probe);
+	/* a paste whose first 64 KB are Mem-Info or a task table: a line
+	 * only the kernel's OOM killer prints, anywhere in it */
+	if (k == OL_FILE_UNKNOWN && full > len &&
+	    (memmem(buf, full, " invoked oom-killer", 19) || memmem(buf, full, "Killed process ", 15)))
+		k = OL_FILE_KMSG;
 	return k;
 }
 

@@ -20,9 +20,10 @@ const char *ol_kmem_scope_name(enum ol_kmem_scope s)
 	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "none";
 }
 
+/* blanks, and the newlines of a multi-line record */
 static const char *spaces(const char *p)
 {
-	while (*p == ' ' || *p == '\t')
+	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
 	return p;
 }
@@ -52,9 +53,9 @@ static bool counters_only(const char *p)
 		const char *c = p;
 		long long v;
 
-		while (*c && *c != ':' && *c != ' ')
+		while (*c && *c != ':' && *c != ' ' && *c != '\n')
 			c++;
-		if (*c != ':' || c == p || !(c = number(c + 1, &v)) || (*c && *c != ' '))
+		if (*c != ':' || c == p || !(c = number(c + 1, &v)) || (*c && *c != ' ' && *c != '\n'))
 			return false;
 		p = c;
 		n++;
@@ -165,7 +166,8 @@ bool ol_kmem_next(struct ol_kmem *m, struct ol_kspan *key, long long *value, con
 			return true;
 		}
 		ke = k;
-		while (*ke && *ke != ':' && *ke != '=' && !(*ke == ' ' && m->scope != OL_KMEM_SWAP))
+		while (*ke && *ke != ':' && *ke != '=' && *ke != '\n' &&
+		       !(*ke == ' ' && m->scope != OL_KMEM_SWAP))
 			ke++;
 		if (!*ke) {
 			m->p = ke;
@@ -174,7 +176,10 @@ bool ol_kmem_next(struct ol_kmem *m, struct ol_kspan *key, long long *value, con
 		q = ke;
 		if (*q == ' ' && m->scope == OL_KMEM_MEMCG && !strcmp(m->unit, "bytes"))
 			;	/* "anon 1234" */
-		else if (*q != ':' && *q != '=') {
+		else if (*q == '\n') {
+			p = q;
+			continue;
+		} else if (*q != ':' && *q != '=') {
 			p = q;
 			continue;
 		}

@@ -32,10 +32,24 @@
 #define FRAGMENT_WINDOW		64	/* lines a split line waits for its pieces */
 #define LINE_NS			1000	/* no stamps: line order, 1 us apart */
 
+#define LINE_MAX_JOIN		2048	/* printk lines are < 1 KB: a wrap re-joins below this */
+#define CONT_MAX		8192	/* a multi-line message is not longer */
+
 struct kline {
 	int64_t	ts;
 	char	*msg;
+	size_t	len, cap;
+	bool	cut;		/* the grammar says the line is not whole */
+	bool	whole;		/* the grammar reads it as a whole OOM line */
 };
+
+static void classify(struct kline *k)
+{
+	struct ol_kmsg_fact f;
+
+	k->cut = ol_kmsg_incomplete(k->msg);
+	k->whole = !k->cut && ol_kmsg_parse_line(k->msg, &f) > OL_KMSG_NONE;
+}
 
 struct reader {
 	struct kline	*v;
@@ -140,22 +154,31 @@ static int push(struct reader *r, int64_t ts, const char *m, size_t len)
 	k->msg = strndup(m, len);
 	if (!k->msg)
 		return -1;
+	k->len = k->cap = len;
+	classify(k);
 	r->n++;
 	r->last_ts = ts;
 	return 0;
 }
 
+/* Amortised: a message that grows by many pieces is copied O(log n) times. */
 static int append(struct kline *k, const char *sep, const char *m, size_t len)
 {
-	size_t have = strlen(k->msg), sl = strlen(sep);
-	char *s = realloc(k->msg, have + sl + len + 1);
+	size_t sl = strlen(sep), need = k->len + sl + len + 1;
 
-	if (!s)
-		return -1;
-	memcpy(s + have, sep, sl);
-	memcpy(s + have + sl, m, len);
-	s[have + sl + len] = '\0';
-	k->msg = s;
+	if (need > k->cap + 1 || !k->cap) {
+		size_t cap = need * 2;
+		char *s = realloc(k->msg, cap);
+
+		if (!s)
+			return -1;
+		k->msg = s;
+		k->cap = cap - 1;
+	}
+	memcpy(k->msg + k->len, sep, sl);
+	memcpy(k->msg + k->len + sl, m, len);
+	k->len += sl + len;
+	k->msg[k->len] = '\0';
 	return 0;
 }
 
@@ -167,16 +190,22 @@ static int append(struct kline *k, const char *sep, const char *m, size_t len)
 static int rejoin(struct reader *r, struct kline *k, const char *m, size_t len)
 {
 	struct ol_kmsg_fact f;
-	size_t have = strlen(k->msg);
+	size_t have = k->len;
 
 	if (append(k, "", m, len))
 		return -1;
 	r->joined++;
 	if (ol_kmsg_parse_line(k->msg, &f) >= 0 || ol_kmsg_incomplete(k->msg) ||
-	    (have && k->msg[have - 1] == ' '))
+	    (have && k->msg[have - 1] == ' ')) {
+		classify(k);
 		return 0;
+	}
 	k->msg[have] = '\0';
-	return append(k, " ", m, len);
+	k->len = have;
+	if (append(k, " ", m, len))
+		return -1;
+	classify(k);
+	return 0;
 }
 
 static int64_t line_ts(struct reader *r, const struct ol_kstamp *st)
@@ -209,7 +238,7 @@ static int unstamped(struct reader *r, const char *m, size_t len, bool indented)
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 63 ? len : 63), m);
 	/* cut by a wrap: the grammar says the line before is not whole */
-	if (r->prev_kept && last && ol_kmsg_incomplete(last->msg) &&
+	if (r->prev_kept && last && last->cut && last->len + len < LINE_MAX_JOIN &&
 	    (ol_kmsg_continues(last->msg, tmp) || !ol_kmsg_looks_oom(tmp)))
 		return rejoin(r, last, m, len);
 	if (!indented) {
@@ -225,14 +254,13 @@ static int unstamped(struct reader *r, const char *m, size_t len, bool indented)
 		 * before the message): the stamp before it */
 		return message(r, &r->last_st, m, len, false);
 	}
-	if (!r->prev_kept || !last || !indented)
-		return 0;	/* prose around a paste */
-	/* an indented continuation of a multi-line message (journalctl
-	 * indents them), never glued to a line the grammar reads whole */
-	kind = ol_kmsg_parse_line(last->msg, &f);
-	if (kind > OL_KMSG_NONE && !ol_kmsg_incomplete(last->msg))
-		return 0;
-	return append(last, "", m, len);
+	if (!r->prev_kept || !last || !indented || last->whole || last->len + len > CONT_MAX)
+		return 0;	/* prose around a paste; a line the grammar reads whole */
+	/* an indented continuation of a multi-line record: dmesg and
+	 * journalctl print the lines after a record's first indented and
+	 * without a stamp (show_mem()'s counters are one record); joined with
+	 * a space: the grammar reads the pairs, and JSON keeps no newline */
+	return append(last, " ", m, len);
 }
 
 static int message(struct reader *r, const struct ol_kstamp *st, const char *m, size_t len,
@@ -249,7 +277,8 @@ static int message(struct reader *r, const struct ol_kstamp *st, const char *m, 
 	if (!r->style)
 		r->style = r->bare ? "no time stamps" : st->style;
 	r->month_unknown |= st->month_unknown;
-	if (r->bare && r->prev_kept && r->n && ol_kmsg_incomplete(r->v[r->n - 1].msg)) {
+	if (r->bare && r->prev_kept && r->n && r->v[r->n - 1].cut &&
+	    r->v[r->n - 1].len + len < LINE_MAX_JOIN) {
 		char tmp[64];
 
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 63 ? len : 63), m);
@@ -265,7 +294,8 @@ static int message(struct reader *r, const struct ol_kstamp *st, const char *m, 
 		if (ol_kmsg_continues(r->v[r->pending].msg, tmp)) {
 			if (append(&r->v[r->pending], "", m, len))
 				return -1;
-			if (!ol_kmsg_incomplete(r->v[r->pending].msg))
+			classify(&r->v[r->pending]);
+			if (!r->v[r->pending].cut)
 				r->pending = -1;
 			r->prev_kept = true;
 			return 0;
@@ -284,7 +314,7 @@ static int message(struct reader *r, const struct ol_kstamp *st, const char *m, 
 		return -1;
 	r->report_left--;
 	k = &r->v[r->n - 1];
-	if (!r->bare && ol_kmsg_incomplete(k->msg)) {
+	if (!r->bare && k->cut) {
 		r->pending = (long)r->n - 1;
 		r->pending_age = 0;
 	}
@@ -534,6 +564,7 @@ static bool bare_text(struct reader *r, const char *buf, size_t len)
 {
 	const char *p = buf, *e = buf + (len < 65536 ? len : 65536), *nl;
 	int lines = 0, stamped = 0;
+	bool first_stamped = false;
 
 	for (; p < e && lines < 400; p = nl + 1) {
 		struct ol_kstamp st;
@@ -546,9 +577,13 @@ static bool bare_text(struct reader *r, const char *buf, size_t len)
 		lines++;
 		ol_kline_split(&r->ctx, p, nl, &st);
 		stamped += st.clock != OL_CLK_NONE;
+		if (lines == 1)
+			first_stamped = st.clock != OL_CLK_NONE;
 	}
 	r->ctx.last_month = -1;
-	return stamped * 10 < lines;
+	/* a stamp-like line or two in a paste do not make a stamped log;
+	 * a log that begins stamped is one, whatever lines follow */
+	return stamped * 10 < lines && !first_stamped;
 }
 
 int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **note, char **err)

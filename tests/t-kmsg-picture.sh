@@ -45,4 +45,18 @@ check "6.18: the first kill's task is the highest badness" \
 	test "$(sql "$db" "select rank from oom_badness where victim = (select min(id) from victims) and chosen")" = 1
 check "6.18: later kills say why they were not the highest" \
 	test "$(sql "$db" "select count(*) from oom_badness where chosen and rank > 1 and why like 'not the highest badness%'")" -ge 1
+
+# dmesg prints the lines after a record's first indented, without a stamp
+printf '%s\n' '[    1.000000] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0' \
+	'[    1.000001] Mem-Info:' \
+	'[    1.000002] active_anon:218 inactive_anon:202527 isolated_anon:0' \
+	'                active_file:5979 inactive_file:5231 isolated_file:0' \
+	'                free:100 free_pcp:0' \
+	'[    1.100000] Out of memory: Killed process 5 (a) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB' \
+	> "$T_OUT/multi.log"
+db="$T_OUT/multi.db"; imp "$T_OUT/multi.log" "$db"
+check "a multi-line Mem-Info record: every counter" \
+	test "$(sql "$db" "select count(*) from oom_memory where scope = 'global'")" = 8
+check "... and where the memory was" \
+	test "$(sql "$db" "select anon_kb || ' ' || file_kb from oom_memory_where")" = "$((202745 * 4)) $((11210 * 4))"
 t_done
