@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "collect/collect.h"
+#include "cmd/outfile.h"
 
 const char cmd_import_usage[] =
 	"usage: oomlens import FILE... [-o DB] [-q]\n"
@@ -62,7 +63,7 @@ static int import_files(int argc, char **argv, char **db_out)
 	bool quiet = false;
 	enum ol_file_kind *kinds = NULL;
 	struct ol_input *ins = NULL;
-	int c, i, pass, ret = 1;
+	int c, i, pass, ret = 1, lock = -1;
 
 	*db_out = NULL;
 	optind = 1;
@@ -127,11 +128,16 @@ static int import_files(int argc, char **argv, char **db_out)
 			goto out;
 		}
 	}
+	/* one writer at a time: a second import waits, then adds to the first's */
+	lock = ol_lock_dir(db);
+	ol_tmp_clean_stale(db);
 	st = ol_store_open_bulk(db, &err);
 	if (!st) {
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
+	if (ol_store_tmp_path(st))
+		ol_tmp_track(ol_store_tmp_path(st));
 	if (ol_store_begin(st)) {
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
 		goto out;
@@ -181,7 +187,17 @@ out:
 			ol_input_close(&ins[i]);
 	free(ins);
 	free(kinds);
-	ol_store_close(st);
+	if (st && ol_store_tmp_path(st)) {
+		char *tmp = strdup(ol_store_tmp_path(st));
+
+		ol_store_close(st);
+		if (tmp)
+			ol_tmp_forget(tmp);
+		free(tmp);
+	} else {
+		ol_store_close(st);
+	}
+	ol_unlock(lock);
 	free(err);
 	free(db);
 	return ret;
