@@ -15,7 +15,9 @@
 #include "collect/kgrammar.h"
 #include "analyze/analyze-local.h"
 
-static const char *const views[] = {
+/* Its DDL: run by ol_mem_write(), and part of ol_analysis_ddl() (the
+ * reference schema collect/dbopen.c checks files against). */
+const char *const ol_mem_ddl[] = {
 	"DROP TABLE IF EXISTS oom_memory",
 	"DROP VIEW IF EXISTS oom_memory_where",
 	"DROP VIEW IF EXISTS oom_watermarks",
@@ -132,8 +134,8 @@ int ol_mem_write(struct ol_build *b)
 	size_t i;
 	int n, rc = -1;
 
-	for (n = 0; views[n]; n++)
-		if (sqlite3_exec(b->db, views[n], NULL, NULL, NULL) != SQLITE_OK)
+	for (n = 0; ol_mem_ddl[n]; n++)
+		if (sqlite3_exec(b->db, ol_mem_ddl[n], NULL, NULL, NULL) != SQLITE_OK)
 			return -1;
 	if (sqlite3_prepare_v2(b->db, "INSERT INTO oom_memory VALUES(?1,?2,?3,?4,?5,?6,?7)", -1,
 			       &s, NULL) != SQLITE_OK)

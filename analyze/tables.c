@@ -58,14 +58,17 @@ static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve
 /* The analysis DDL, for collect/dbopen.c's reference schema. */
 const char *const *ol_analysis_ddl(void)
 {
-	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 1];
+	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 16];
 
 	if (!ddl[0]) {
-		size_t i;
+		size_t i, k;
 
 		for (i = 0; schema[i]; i++)
 			ddl[i] = schema[i];
-		ddl[i] = curve_index;
+		ddl[i++] = curve_index;
+		/* the memory picture (mempic.c) */
+		for (k = 0; ol_mem_ddl[k] && i + 1 < sizeof(ddl) / sizeof(ddl[0]); k++)
+			ddl[i++] = ol_mem_ddl[k];
 	}
 	return ddl;
 }
