@@ -15,8 +15,9 @@ static void build_free(struct ol_build *b)
 		free(b->vs[i].constraint);
 	free(b->vs);
 	for (i = 0; i < (size_t)b->npend; i++)
-		free(b->pend[i].rows);
+		ol_pending_free(&b->pend[i]);
 	free(b->otasks);
+	free(b->omem);
 	free(b->mms);
 	free(b->gaps);
 	ol_map_free(&b->pid2tgid);

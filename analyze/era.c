@@ -109,6 +109,7 @@ static void evidence(sqlite3 *db, struct ol_era *era)
 	}
 	sqlite3_finalize(s);
 	era->has_kmsg = kmsg > 0;
+	era->kmsg_sources = kmsg;
 	era->kmsg_only = kmsg > 0 && !other;
 	era->evidence = era->kmsg_only ? "kernel-log-only" : kmsg ? "trace+kernel-log" : "trace";
 }
