@@ -13,6 +13,7 @@
 #include "analyze/analyze.h"
 #include "reports/report.h"
 #include "tui/tui.h"
+#include "cmd/cmd.h"
 
 static int cmd_import(int argc, char **argv);
 static int cmd_record(int argc, char **argv);
@@ -36,8 +37,12 @@ static const struct command commands[] = {
 	{ "report",  cmd_report,  "report DB [--format F] [-o FILE]",
 	  "write a report: text (LKML), markdown, json, csv or html" },
 	{ "tui",     cmd_tui,     "tui DB", "browse victims, timelines and verdicts in a terminal" },
+	{ "export",  cmd_export,  "export DB [--format F] [-o FILE]",
+	  "victims and episodes as JSON lines (warehouse) or a Chrome trace (Perfetto)" },
+	{ "metrics", cmd_metrics, "metrics DB [-o FILE]",
+	  "Prometheus metrics for node_exporter's textfile collector" },
 	{ "version", cmd_version, "version", "print the version" },
-	{ "help",    cmd_help,    "help", "list the commands" },
+	{ "help",    cmd_help,    "help [COMMAND]", "list the commands, or one command's options" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -101,13 +106,37 @@ static void usage(FILE *f)
 	fprintf(f, "usage: oomlens <command> [<args>]\n\ncommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "   %-32s %s\n", commands[i].usage, commands[i].help);
-	fprintf(f, "\nSee README.md for the database tables and report formats.\n");
+	fprintf(f, "\n'oomlens help COMMAND' shows a command's options; the manuals are\n"
+		   "oomlens(1), oomlens-COMMAND(1) and oomlens-db(5) for the database.\n");
 }
 
+/*
+ * `oomlens help COMMAND` is `oomlens COMMAND --help`: each front end owns
+ * its one usage text, and tests/t-man.sh checks that the options in it
+ * and in its manual page are the same.
+ */
 static int cmd_help(int argc, char **argv)
 {
-	usage(stdout);
-	return 0;
+	char *args[] = { NULL, "--help", NULL };
+	size_t i;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < NR_COMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		if (commands[i].fn == cmd_help || commands[i].fn == cmd_version) {
+			printf("usage: oomlens %s\n", commands[i].usage);
+			return 0;
+		}
+		args[0] = (char *)commands[i].name;
+		return commands[i].fn(2, args);
+	}
+	fprintf(stderr, "oomlens: '%s' is not an oomlens command; see 'oomlens help'\n",
+		argv[1]);
+	return 2;
 }
 
 int main(int argc, char **argv)

@@ -96,6 +96,10 @@ int cmd_analyze(int argc, char **argv)
 	char *err = NULL;
 	const char *db;
 
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: oomlens analyze DB\n");
+		return 0;
+	}
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: oomlens analyze DB\n");
 		return 2;

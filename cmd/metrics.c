@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `oomlens metrics DB [-o FILE]`: Prometheus textfile-collector output. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "cmd/cmd.h"
+#include "reports/report.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: oomlens metrics DB [-o FILE]\n"
+		"\n"
+		"  -o, --output FILE  write FILE atomically instead of stdout (for\n"
+		"                     node_exporter --collector.textfile.directory)\n");
+}
+
+int cmd_metrics_write(const char *db, const char *output)
+{
+	struct ol_analysis *a = NULL;
+	struct cmd_out *out = NULL;
+	char *err = NULL;
+	int ret = 1;
+
+	a = ol_analysis_load(db, &err);
+	if (!a) {
+		fprintf(stderr, "oomlens: %s%s%s\n", err && strstr(err, db) ? "" : db,
+			err && strstr(err, db) ? "" : ": ", err ? err : "cannot load the analysis");
+		goto out;
+	}
+	out = cmd_out_open(output);
+	if (!out)
+		goto out;
+	if (ol_metrics_render(a, cmd_out_file(out), &err)) {
+		fprintf(stderr, "oomlens: '%s': %s\n", output ? output : "-",
+			err ? err : "out of memory");
+		cmd_out_close(out, 0);
+		goto out;
+	}
+	ret = cmd_out_close(out, 1) ? 1 : 0;
+out:
+	ol_analysis_free(a);
+	free(err);
+	return ret;
+}
+
+int cmd_metrics(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "oomlens: metrics needs exactly one database\n");
+		usage(stderr);
+		return 2;
+	}
+	return cmd_metrics_write(argv[optind], output);
+}
