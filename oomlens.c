@@ -77,8 +77,10 @@ static int cmd_import(int argc, char **argv)
 static int cmd_record(int argc, char **argv)
 {
 	char *db = NULL, *err = NULL;
-	int ret = ol_record_main(argc, argv, &db);
+	int ret;
 
+	ol_record_set_episode_hook(cmd_metrics_after_episode);
+	ret = ol_record_main(argc, argv, &db);
 	if (!db)
 		return ret;
 	if (ol_analyze_db(db, &err)) {

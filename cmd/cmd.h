@@ -17,6 +17,8 @@ int cmd_merge(int argc, char **argv);
 /* Load @db's analysis and write its metrics to @output (NULL: stdout);
  * also used by `record --watch --metrics` after each episode.  0 or 1. */
 int cmd_metrics_write(const char *db, const char *output);
+/* `record --watch --metrics FILE`: analyze @db, then write @metrics. */
+void cmd_metrics_after_episode(const char *db, const char *metrics);
 
 /*
  * Writing an output file all or nothing: cmd_out_open() gives stdout for

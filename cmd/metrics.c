@@ -45,6 +45,24 @@ out:
 	return ret;
 }
 
+/*
+ * Runs inside the recorder's loop between two episodes: the analysis is
+ * rebuilt from the committed episodes (the recorder holds no transaction
+ * then), and a failure is reported without stopping the recording.
+ */
+void cmd_metrics_after_episode(const char *db, const char *metrics)
+{
+	char *err = NULL;
+
+	if (ol_analyze_db(db, &err)) {
+		fprintf(stderr, "oomlens: %s; '%s' not updated\n", err ? err : "analysis failed",
+			metrics);
+		free(err);
+		return;
+	}
+	cmd_metrics_write(db, metrics);
+}
+
 int cmd_metrics(int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -49,6 +49,7 @@ static void record_usage(FILE *f)
 		   "                   60 s after the last OOM event), run until stopped\n"
 		   "  --watch-before S, --watch-after S   the episode window (30, 60)\n"
 		   "  --max-db-mb N    --watch: stop storing non-OOM events past N MB (1024)\n"
+		   "  --metrics FILE   --watch: rewrite FILE (Prometheus textfile) after each episode\n"
 		   "  --rss            record kmem:rss_stat unfiltered (default: curr == 0)\n"
 		   "  --no-rss         do not record kmem:rss_stat\n"
 		   "  --lock-events    record mmap_lock write locks and failed trylocks\n"
@@ -149,8 +150,16 @@ struct opts {
 	double		duration, before, after;
 	bool		watch, quiet;
 	long long	max_db;
+	const char	*metrics;
 	char		**cmd;
 };
+
+static void (*episode_hook)(const char *db, const char *metrics);
+
+void ol_record_set_episode_hook(void (*fn)(const char *db, const char *metrics))
+{
+	episode_hook = fn;
+}
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -165,6 +174,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "max-db-mb",   required_argument, NULL, 'm' },
 		{ "watch-before", required_argument, NULL, 'B' },
 		{ "watch-after", required_argument, NULL, 'A' },
+		{ "metrics",     required_argument, NULL, 'M' },
 		{ "quiet",       no_argument,       NULL, 'q' },
 		{ "help",        no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -183,6 +193,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'o': o->db = optarg; break;
 		case 'w': o->watch = true; break;
+		case 'M': o->metrics = optarg; break;
 		case 'R': o->live.rss = 1; break;
 		case 'N': o->live.rss = -1; break;
 		case 'q': o->quiet = true; break;
@@ -236,6 +247,10 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	if (o->metrics && !o->watch) {
+		fprintf(stderr, "oomlens: --metrics goes with --watch\n");
+		return 2;
+	}
 	if (o->watch && o->cmd) {
 		fprintf(stderr, "oomlens: --watch runs until stopped; it takes no COMMAND\n");
 		return 2;
@@ -261,6 +276,7 @@ int ol_record_main(int argc, char **argv, char **db_out)
 	char *err = NULL, *stale = NULL, *source = NULL, host[256] = "";
 	double start, last_tick, cpu0;
 	bool tty, forwarded = false, disk_low = false;
+	long long metrics_done = 0;
 	pid_t child = -1;
 	int ret, status = 0, cmd_ret = 0;
 
@@ -348,6 +364,11 @@ int ol_record_main(int argc, char **argv, char **db_out)
 				disk_low = true;
 				break;
 			}
+			ol_sink_get_stats(sink, &s);
+			if (o.metrics && episode_hook && s.episodes_done > metrics_done) {
+				metrics_done = s.episodes_done;
+				episode_hook(o.db, o.metrics);
+			}
 			if (tty)
 				status_line(sink, now - start, o.watch);
 		}
@@ -365,6 +386,8 @@ int ol_record_main(int argc, char **argv, char **db_out)
 		goto out;
 	}
 	ol_sink_get_stats(sink, &s);
+	if (o.metrics && episode_hook && s.episodes_done > metrics_done)
+		episode_hook(o.db, o.metrics);
 	if (disk_low)
 		fprintf(stderr, "oomlens: '%s': its file system is almost full (< 64 MB or 10%% free): "
 			"recording stopped early; it holds everything up to then\n", o.db);

@@ -198,6 +198,7 @@ int ol_live_scan_proc(struct ol_store *st, void (*seen)(void *, int, int, const 
 
 struct ol_sink_stats {
 	long long	seen, stored, kills, lost, episodes, ring;
+	long long	episodes_done;	/* --watch: episodes ended and committed */
 };
 
 /* @db: the database file (free-space and size checks). */
@@ -222,6 +223,14 @@ const char *ol_sink_errmsg(struct ol_sink *s);
  * database on success (free() it).  The exit code is the command's.
  */
 int ol_record_main(int argc, char **argv, char **db_out);
+
+/*
+ * `record --watch --metrics FILE`: called (between episodes, nothing of
+ * the recording uncommitted) after each committed episode with the
+ * database and FILE.  Set by the front end, which knows about analyses;
+ * collect/ does not.
+ */
+void ol_record_set_episode_hook(void (*fn)(const char *db, const char *metrics));
 
 
 /*
