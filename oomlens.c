@@ -41,6 +41,8 @@ static const struct command commands[] = {
 	  "victims and episodes as JSON lines (warehouse) or a Chrome trace (Perfetto)" },
 	{ "metrics", cmd_metrics, "metrics DB [-o FILE]",
 	  "Prometheus metrics for node_exporter's textfile collector" },
+	{ "merge",   cmd_merge,   "merge DB... -o OUT",
+	  "several hosts' or boots' databases in one; reports group by host" },
 	{ "version", cmd_version, "version", "print the version" },
 	{ "help",    cmd_help,    "help [COMMAND]", "list the commands, or one command's options" },
 };

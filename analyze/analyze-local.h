@@ -51,6 +51,10 @@ unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t 
 /* String value, unescaped into @buf (truncated); false if absent. */
 bool ol_json_str(const char *json, const char *key, char *buf, size_t len);
 
+/* -------- origins.c: a merged database's origins (into @a) -------- */
+int ol_load_origins(sqlite3 *db, struct ol_analysis *a);
+void ol_origins_free(struct ol_analysis *a);
+
 /* -------- era.c -------- */
 enum ol_exit_rule {
 	EXIT_RULE_UNKNOWN,

@@ -420,7 +420,8 @@ struct ol_analysis *ol_analysis_load(const char *path, char **err)
 		goto out;
 	}
 	a->db_path = ol_xstrdup(path);
-	if (load_header(db, a) || load_victims(db, a) || load_details(db, a)) {
+	if (load_header(db, a) || load_victims(db, a) || load_details(db, a) ||
+	    ol_load_origins(db, a)) {
 		*err = ol_fmt("'%s': cannot read the analysis tables: %s", path, sqlite3_errmsg(db));
 		ol_analysis_free(a);
 		a = NULL;
@@ -473,6 +474,7 @@ void ol_analysis_free(struct ol_analysis *a)
 	for (i = 0; i < a->nepisodes; i++)
 		free(a->episodes[i].domain);
 	free(a->episodes);
+	ol_origins_free(a);
 	free(a->db_path);
 	free(a->kernel);
 	free(a->hostname);

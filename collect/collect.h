@@ -84,6 +84,12 @@ int ol_store_commit(struct ol_store *st, bool ok);
  */
 int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind);
 
+/*
+ * The schema and its meta rows in a database without any source yet (a
+ * database that `oomlens merge` fills).  0, or -1 (ol_store_errmsg()).
+ */
+int ol_store_create_schema(struct ol_store *st);
+
 /* Commit (@ok true) or roll back the source begun last.  0 or -1. */
 int ol_store_end_source(struct ol_store *st, bool ok);
 

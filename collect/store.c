@@ -93,7 +93,7 @@ static int exec(struct ol_store *st, const char *sql)
 static int check_schema(struct ol_store *st)
 {
 	sqlite3_stmt *s = NULL;
-	int version = -1, tables = 0, has_meta = 0, ret = -1;
+	int version = -1, tables = 0, has_meta = 0, merged = 0, ret = -1;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW) {
@@ -105,7 +105,8 @@ static int check_schema(struct ol_store *st)
 	version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	s = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*), sum(name = 'meta') FROM sqlite_master"
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*), sum(name = 'meta'),"
+			       " sum(name = 'origins') FROM sqlite_master"
 			       " WHERE type = 'table'", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW) {
 		set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
@@ -113,6 +114,7 @@ static int check_schema(struct ol_store *st)
 	}
 	tables = sqlite3_column_int(s, 0);
 	has_meta = sqlite3_column_int(s, 1);
+	merged = sqlite3_column_int(s, 2);
 	if (version > OL_SCHEMA_VERSION) {
 		set_err(st, "'%s': database schema version %d is newer than this oomlens "
 			"understands (%d); use a newer oomlens", st->path, version,
@@ -122,6 +124,12 @@ static int check_schema(struct ol_store *st)
 	if (tables > 0 && (version == 0 || !has_meta)) {
 		set_err(st, "'%s': an SQLite database, but not an oomlens one; refusing to write into it",
 			st->path);
+		goto out;
+	}
+	/* its analysis comes from its inputs: new events would never be analyzed */
+	if (merged) {
+		set_err(st, "'%s': a merged database (oomlens merge) takes no new events and "
+			"is not analyzed again; merge its inputs anew", st->path);
 		goto out;
 	}
 	ret = 0;
@@ -290,6 +298,22 @@ int ol_store_commit(struct ol_store *st, bool ok)
 		ret = -1;
 	}
 	return ret;
+}
+
+int ol_store_create_schema(struct ol_store *st)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", OL_SCHEMA_VERSION);
+	if (exec(st, "BEGIN IMMEDIATE") || exec(st, ol_schema_sql) ||
+	    exec(st, "PRAGMA user_version = 1") || prepare_all(st) ||
+	    ol_store_set_meta(st, "schema_version", v) ||
+	    ol_store_set_meta(st, "tool_version", OL_VERSION) || exec(st, "COMMIT")) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind)

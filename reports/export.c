@@ -35,6 +35,15 @@ static const char *nz(const char *s)
 void rp_origin(const struct ol_analysis *a, const struct ol_victim *v,
 	       struct rp_origin *o)
 {
+	if (v && a->norigins) {
+		const struct ol_origin *g = &a->origins[v->origin];
+
+		o->host = g->host;
+		o->boot_id = g->boot_id;
+		o->kernel = g->kernel;
+		o->clock = g->clock;
+		return;
+	}
 	o->host = nz(a->hostname);
 	o->boot_id = "";
 	o->kernel = nz(a->kernel);
@@ -45,6 +54,20 @@ void rp_episode_origin(const struct ol_analysis *a, const struct ol_episode *e,
 		       struct rp_origin *o)
 {
 	rp_origin(a, e->count ? &a->victims[e->first] : NULL, o);
+}
+
+const char *rp_episode_host(const struct ol_analysis *a, const struct ol_episode *e)
+{
+	return a->norigins ? a->origins[e->origin].host : NULL;
+}
+
+const char *rp_host_heading(const struct ol_analysis *a, size_t e)
+{
+	const char *h = rp_episode_host(a, &a->episodes[e]);
+
+	if (!h || (e > 0 && !strcmp(h, rp_episode_host(a, &a->episodes[e - 1]))))
+		return NULL;
+	return h;
 }
 
 int ol_export_render(const struct ol_analysis *a, enum ol_export_format f,

@@ -218,6 +218,12 @@ int rp_markdown(const struct rp *r)
 
 		if (!rp_episode_selected(r, ep))
 			continue;
+		if (rp_host_heading(a, e)) {
+			/* a merged database: one group of episodes per host */
+			fputs("## Host ", f);
+			rp_put_md(f, rp_host_heading(a, e));
+			fputs("\n\n", f);
+		}
 		fprintf(f, "## Episode %zu: ", e + 1);
 		rp_put_md(f, ep->domain);
 		fprintf(f, "\n\n%zu victim%s, %d unnecessary; from %s s to %s s "

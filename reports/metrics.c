@@ -47,6 +47,7 @@ struct host {
 	struct hist	ttf, skip;
 	uint64_t	reaper[MX_REAPER_NR];
 	uint64_t	bypasses, episodes, unnecessary, lost_in_window;
+	long long	lost;		/* the ring buffer's losses, -1 unknown */
 };
 
 /* one (host, domain, verdict) kill counter */
@@ -78,6 +79,7 @@ static struct host *host_of(struct mx *m, const char *name)
 	h = &m->hosts[m->nhosts++];
 	memset(h, 0, sizeof(*h));
 	h->name = name;
+	h->lost = -1;
 	return h;
 }
 
@@ -224,13 +226,15 @@ static void write_metrics(const struct ol_analysis *a, const struct mx *m, FILE 
 	host_counter(f, m, "oomlens_victims_lost_events_total",
 		     "Victims with trace events lost in their kill..freed window.",
 		     offsetof(struct host, lost_in_window));
-	/* the ring buffer's own count; absent when the source cannot say */
-	if (a->lost_total >= 0) {
-		family(f, "oomlens_events_lost_total", "counter",
-		       "Trace events the ring buffer lost while recording.");
+	/* the ring buffer's own count; absent for a host whose sources cannot say */
+	family(f, "oomlens_events_lost_total", "counter",
+	       "Trace events the ring buffer lost while recording.");
+	for (i = 0; i < m->nhosts; i++) {
+		if (m->hosts[i].lost < 0)
+			continue;
 		fputs("oomlens_events_lost_total{host=", f);
-		put_label(f, a->hostname);
-		fprintf(f, "} %lld\n", a->lost_total);
+		put_label(f, m->hosts[i].name);
+		fprintf(f, "} %lld\n", m->hosts[i].lost);
 	}
 }
 
@@ -243,9 +247,20 @@ int ol_metrics_render(const struct ol_analysis *a, FILE *out, char **err)
 	size_t i;
 	int ret = -1;
 
-	/* the database's own host even without a victim: zero series */
-	if (!host_of(&m, a->hostname && *a->hostname ? a->hostname : "unknown"))
-		goto out;
+	/* every host even without a victim: zero series */
+	for (i = 0; i < a->norigins; i++) {
+		h = host_of(&m, a->origins[i].host);
+		if (!h)
+			goto out;
+		if (a->origins[i].lost_total >= 0)
+			h->lost = (h->lost < 0 ? 0 : h->lost) + a->origins[i].lost_total;
+	}
+	if (!a->norigins) {
+		h = host_of(&m, a->hostname && *a->hostname ? a->hostname : "unknown");
+		if (!h)
+			goto out;
+		h->lost = a->lost_total;
+	}
 	for (i = 0; i < a->nepisodes; i++) {
 		rp_episode_origin(a, &a->episodes[i], &o);
 		h = host_of(&m, *o.host ? o.host : "unknown");

@@ -157,6 +157,15 @@ void rp_origin(const struct ol_analysis *a, const struct ol_victim *v,
 void rp_episode_origin(const struct ol_analysis *a, const struct ol_episode *e,
 		       struct rp_origin *o);
 
+/*
+ * In a merged database (oomlens merge), the host of episode @e when it
+ * starts a new host's group (episodes are in input order, so one host's
+ * episodes follow each other); NULL otherwise and in a plain database.
+ */
+const char *rp_host_heading(const struct ol_analysis *a, size_t e);
+/* The host of episode @e in a merged database, else NULL. */
+const char *rp_episode_host(const struct ol_analysis *a, const struct ol_episode *e);
+
 int rp_export_jsonl(const struct ol_analysis *a, FILE *f);
 int rp_export_chrome(const struct ol_analysis *a, FILE *f);
 

@@ -216,6 +216,12 @@ static void table(const struct rp *r)
 
 		if (!rp_episode_selected(r, ep))
 			continue;
+		if (rp_host_heading(a, e)) {
+			/* a merged database: one group of episodes per host */
+			fputs("== host ", r->out);
+			rp_put_ascii(r->out, rp_host_heading(a, e));
+			putc('\n', r->out);
+		}
 		dom = rp_ascii(ep->domain);
 		n = fprintf(r->out, "-- episode %zu, ", e + 1);
 		rp_wrap(r->out, dom ? dom : "", n, 6, RP_COLS);
