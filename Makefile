@@ -62,9 +62,9 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c))
-LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
 CMD_SRC	:= $(sort $(wildcard cmd/*.c))
 CMD_OBJ	:= $(CMD_SRC:%.c=$(O)/%.o)
+LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
 MAN_SRC	:= $(sort $(wildcard man/*.1 man/*.5))
 MAN_OUT	:= $(MAN_SRC:man/%=$(O)/man/%)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
@@ -93,10 +93,10 @@ $(O)/%.o: %.c
 
 # Man pages are mdoc, written by hand; the build only fills in the version.
 man: $(MAN_OUT)
-$(O)/man/%: man/% collect/collect.h
+$(O)/man/%: man/% version.h
 	@mkdir -p $(dir $@)
 	$(quiet) MAN $@
-	$(Q)sed "s/@VERSION@/$$(sed -n 's/^#define OL_VERSION[^"]*"\(.*\)"/\1/p' collect/collect.h)/" $< >$@
+	$(Q)sed "s/@VERSION@/$$(sed -n 's/^#define OL_VERSION[^"]*"\(.*\)"/\1/p' version.h)/" $< >$@
 
 # The unit names the installed binary and state directory.
 $(O)/oomlens-watch.service: systemd/oomlens-watch.service.in Makefile

@@ -244,9 +244,6 @@ struct ol_analysis {
  */
 int ol_analyze_db(const char *path, char **err);
 
-/* Same on an open sqlite3 handle (passed as void *); used after import. */
-int ol_analyze_handle(void *sqlite_db, char **err);
-
 /*
  * Load the analysis tables of @path (read-only) into memory.  Runs no
  * analysis: if the tables are missing, fails with a message saying to run
@@ -269,8 +266,5 @@ int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
  * at @out.  0, or -1 with *@err naming the file (free() it).
  */
 int ol_merge(const char *out, const char *const *inputs, size_t n, char **err);
-
-/* Subcommand front end. */
-int cmd_analyze(int argc, char **argv);
 
 #endif /* OOMLENS_ANALYZE_H */

@@ -8,15 +8,13 @@
 #include "cmd/cmd.h"
 #include "reports/report.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: oomlens export DB [--format jsonl|chrome-trace] [-o FILE]\n"
+const char cmd_export_usage[] =
+	"usage: oomlens export DB [--format jsonl|chrome-trace] [-o FILE]\n"
 		"\n"
 		"  -f, --format FMT   jsonl (default): one JSON object per line, per victim\n"
 		"                     and per episode, for a warehouse; chrome-trace: the\n"
 		"                     Trace Event Format for ui.perfetto.dev, chrome://tracing\n"
-		"  -o, --output FILE  write FILE atomically instead of stdout\n");
-}
+		"  -o, --output FILE  write FILE atomically instead of stdout\n";
 
 int cmd_export(int argc, char **argv)
 {
@@ -39,25 +37,21 @@ int cmd_export(int argc, char **argv)
 			fmt = ol_export_format_parse(optarg);
 			if (fmt < 0) {
 				fprintf(stderr, "oomlens: '%s' is not an export format\n", optarg);
-				usage(stderr);
-				return 2;
+				return cmd_usage("export", stderr, 2);
 			}
 			break;
 		case 'o':
 			output = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return cmd_usage("export", stdout, 0);
 		default:
-			usage(stderr);
-			return 2;
+			return cmd_usage("export", stderr, 2);
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "oomlens: export needs exactly one database\n");
-		usage(stderr);
-		return 2;
+		return cmd_usage("export", stderr, 2);
 	}
 	db = argv[optind];
 	a = ol_analysis_load(db, &err);

@@ -7,12 +7,10 @@
 #include "analyze/analyze.h"
 #include "cmd/cmd.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: oomlens merge DB... -o OUT\n"
+const char cmd_merge_usage[] =
+	"usage: oomlens merge DB... -o OUT\n"
 		"\n"
-		"  -o, --output OUT   the merged database to create (it must not exist)\n");
-}
+		"  -o, --output OUT   the merged database to create (it must not exist)\n";
 
 int cmd_merge(int argc, char **argv)
 {
@@ -32,17 +30,14 @@ int cmd_merge(int argc, char **argv)
 			output = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return cmd_usage("merge", stdout, 0);
 		default:
-			usage(stderr);
-			return 2;
+			return cmd_usage("merge", stderr, 2);
 		}
 	}
 	if (!output || optind >= argc) {
 		fprintf(stderr, "oomlens: merge needs databases and -o OUT\n");
-		usage(stderr);
-		return 2;
+		return cmd_usage("merge", stderr, 2);
 	}
 	n = argc - optind;
 	if (ol_merge(output, (const char *const *)argv + optind, (size_t)n, &err)) {

@@ -8,13 +8,11 @@
 #include "cmd/cmd.h"
 #include "reports/report.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: oomlens metrics DB [-o FILE]\n"
+const char cmd_metrics_usage[] =
+	"usage: oomlens metrics DB [-o FILE]\n"
 		"\n"
 		"  -o, --output FILE  write FILE atomically instead of stdout (for\n"
-		"                     node_exporter --collector.textfile.directory)\n");
-}
+		"                     node_exporter --collector.textfile.directory)\n";
 
 int cmd_metrics_write(const char *db, const char *output)
 {
@@ -80,17 +78,14 @@ int cmd_metrics(int argc, char **argv)
 			output = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return cmd_usage("metrics", stdout, 0);
 		default:
-			usage(stderr);
-			return 2;
+			return cmd_usage("metrics", stderr, 2);
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "oomlens: metrics needs exactly one database\n");
-		usage(stderr);
-		return 2;
+		return cmd_usage("metrics", stderr, 2);
 	}
 	return cmd_metrics_write(argv[optind], output);
 }

@@ -90,7 +90,4 @@ int ol_export_render(const struct ol_analysis *a, enum ol_export_format f,
  */
 int ol_metrics_render(const struct ol_analysis *a, FILE *out, char **err);
 
-/* Subcommand front end: `oomlens report DB [options]`. */
-int cmd_report(int argc, char **argv);
-
 #endif /* OOMLENS_REPORT_H */
