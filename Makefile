@@ -29,8 +29,8 @@ DEB_PKGS := build-essential pkg-config libtracecmd-dev libtracefs-dev \
 # Installation, man pages, completion, the unit and the Debian package
 # (t-man, t-completion, t-unit, t-deb).
 DEB_PKGS += mandoc bash-completion systemd debhelper dpkg-dev fakeroot lintian
-# Fleet outputs checked against the real consumers (t-metrics).
-DEB_PKGS += prometheus prometheus-node-exporter curl
+# Fleet outputs checked against the real consumers (t-metrics, t-clickhouse).
+DEB_PKGS += prometheus prometheus-node-exporter curl clickhouse-server clickhouse-client
 DEB_BROWSER := chromium
 
 ifeq ($(V),1)
