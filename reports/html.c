@@ -451,6 +451,12 @@ int rp_html(const struct rp *r)
 
 		if (!rp_episode_selected(r, ep))
 			continue;
+		if (rp_host_heading(a, e)) {
+			/* a merged database: one group of episodes per host */
+			fputs("<h2>Host <code>", f);
+			h(f, rp_host_heading(a, e));
+			fputs("</code></h2>\n", f);
+		}
 		fprintf(f, "<h2>Episode %zu: <code>", e + 1);
 		h(f, ep->domain);
 		fprintf(f, "</code></h2>\n");

@@ -29,6 +29,23 @@ check "report groups by host" sh -c "grep '^== host ' '$T_OUT/report.txt' | tr '
 check "report: web2's victims under web2" sh -c "sed -n '/^== host web2/,\$p' '$T_OUT/report.txt' | grep -q 'oomhog-shmem'"
 "$OOMLENS" report "$f" -f json >"$T_OUT/report.json"
 check "json episodes carry their host" python3 -c "import json,sys; d=json.load(open('$T_OUT/report.json')); assert [e['host'] for e in d['episodes']] == ['web1', 'web2'], d['episodes']"
+"$OOMLENS" report "$f" -f html >"$T_OUT/report.html"
+check "html groups by host" sh -c "grep -o '<h2>Host <code>[a-z0-9]*</code>' '$T_OUT/report.html' | tr '\n' ' ' | grep -qx '<h2>Host <code>web1</code> <h2>Host <code>web2</code> '"
+# the terminal browser names the host in each episode header (headless, tmux)
+if command -v tmux >/dev/null; then
+	sock=oomlens-merge-$$
+	tmux -L $sock new-session -d -x 100 -y 30 -s t -c "$T_OUT" \
+		"env TERM=xterm-256color NO_COLOR=1 LANG=C LC_ALL=C '$OOMLENS' tui fleet.db; sleep 30"
+	i=0
+	until tmux -L $sock capture-pane -p -t t | grep -q 'episode 2  host web2'; do
+		i=$((i + 1)); [ $i -lt 50 ] || break; sleep 0.1
+	done
+	tmux -L $sock capture-pane -p -t t >"$T_OUT/tui.txt"
+	tmux -L $sock kill-server 2>/dev/null
+	check "tui: episode headers name their host" sh -c "grep -q -- '-- episode 1  host web1  ' '$T_OUT/tui.txt' && grep -q -- '-- episode 2  host web2  ' '$T_OUT/tui.txt'"
+else
+	echo "tmux missing: the tui check is not run"
+fi
 "$OOMLENS" export "$f" >"$T_OUT/fleet.jsonl"
 check "export: each line has its own host and kernel" python3 -c "
 import json

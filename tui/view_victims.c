@@ -265,9 +265,18 @@ static void victims_draw(struct view *v, struct tui *t)
 			const struct ol_episode *ep = &a->episodes[r->episode];
 			char span[16];
 
+			char host[80] = "";
+
+			/* a merged database (oomlens merge): say whose episode it is */
+			if (a->norigins) {
+				char hn[64];
+
+				tui_escape(hn, sizeof(hn), a->origins[ep->origin].host);
+				snprintf(host, sizeof(host), "host %s  ", hn);
+			}
 			tui_escape(esc, sizeof(esc), ep->domain);
-			snprintf(line, sizeof(line), "-- episode %d  %s  %zu victim%s, %d unnecessary, %s --",
-				 r->episode + 1, esc, ep->count, ep->count == 1 ? "" : "s",
+			snprintf(line, sizeof(line), "-- episode %d  %s%s  %zu victim%s, %d unnecessary, %s --",
+				 r->episode + 1, host, esc, ep->count, ep->count == 1 ? "" : "s",
 				 ep->unnecessary,
 				 tui_fmt_dur(span, sizeof(span), ep->end_ns == OL_NONE ||
 					     ep->start_ns == OL_NONE ? OL_NONE :
