@@ -208,6 +208,7 @@ struct ol_analysis {
 	/* header (strings owned; "" when unknown) */
 	char		*db_path;
 	char		*kernel, *hostname, *clock, *sources, *era;
+	char		*boot_id;		/* meta boot_id (recordings); "" unknown */
 	int		cpus;
 	long long	lost_total;		/* -1 unknown */
 	int64_t		first_ns, last_ns;	/* recording span */

@@ -113,6 +113,7 @@ static int load_header(sqlite3 *db, struct ol_analysis *a)
 	a->kernel = meta_value(db, "meta", "kernel_release");
 	a->hostname = meta_value(db, "meta", "hostname");
 	a->clock = meta_value(db, "meta", "clock");
+	a->boot_id = meta_value(db, "meta", "boot_id");
 	a->era = meta_value(db, "analysis_meta", "era");
 	a->evidence = meta_value(db, "analysis_meta", "evidence");
 	a->kmsg_only = !strcmp(a->evidence, "kernel-log-only");
@@ -479,6 +480,7 @@ void ol_analysis_free(struct ol_analysis *a)
 	free(a->kernel);
 	free(a->hostname);
 	free(a->clock);
+	free(a->boot_id);
 	free(a->sources);
 	free(a->era);
 	free(a->evidence);

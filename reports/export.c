@@ -45,7 +45,7 @@ void rp_origin(const struct ol_analysis *a, const struct ol_victim *v,
 		return;
 	}
 	o->host = nz(a->hostname);
-	o->boot_id = "";
+	o->boot_id = nz(a->boot_id);
 	o->kernel = nz(a->kernel);
 	o->clock = nz(a->clock);
 }
