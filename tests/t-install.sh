@@ -62,6 +62,7 @@ if [ "$(id -u)" = 0 ] && [ -d /sys/kernel/tracing/instances ] && command -v setp
 		"$OOMLENS" record -q --duration 1 -o "$T_OUT/nocaps.db" >"$T_OUT/nocaps.log" 2>&1
 	check "record with no capabilities (setpriv) exits 0" [ $? = 0 ]
 	check "record with no capabilities read tracefs (event formats stored)" [ "$(sql "$T_OUT/nocaps.db" 'select count(*) > 0 from formats')" = 1 ]
+	check "the recording names its boot (meta boot_id)" [ "$(sql "$T_OUT/nocaps.db" "select value from meta where key = 'boot_id'")" = "$(cat /proc/sys/kernel/random/boot_id)" ]
 	check "record with no capabilities read /proc (tasks stored)" [ "$(sql "$T_OUT/nocaps.db" 'select count(*) > 0 from tasks')" = 1 ]
 else
 	echo "not root with tracefs: the no-capability recording is not checked"
