@@ -261,6 +261,54 @@ static int exit_code(int status)
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 }
 
+/*
+ * --watch runs for months (oomlens-watch.service) and its database would
+ * outlive a reboot: the trace clock starts again at boot and pids are
+ * reused, so one analysis over two boots would pair the wrong events.  A
+ * database of another boot is moved aside as NAME-BOOT.db (merge the
+ * boots with `oomlens merge`) and a new one started.  0, or -1 (said).
+ */
+static int rotate_other_boot(struct ol_store **st, const char *db)
+{
+	char now[64], *then = ol_store_get_meta(*st, "boot_id"), *aside = NULL, *err = NULL;
+	size_t n = strlen(db);
+	int ret = -1;
+
+	if (!then || !ol_boot_id(now, sizeof(now)) || !strcmp(then, now)) {
+		free(then);
+		return 0;
+	}
+	/* closed first: a hot journal is rolled back by the open, none is left */
+	ol_store_close(*st);
+	*st = NULL;
+	if (n > 3 && !strcmp(db + n - 3, ".db"))
+		n -= 3;
+	if (asprintf(&aside, "%.*s-%.8s.db", (int)n, db, then) < 0) {
+		aside = NULL;
+		fprintf(stderr, "oomlens: out of memory\n");
+		goto out;
+	}
+	/* link + unlink: never over an older boot's file */
+	if (link(db, aside) || unlink(db)) {
+		fprintf(stderr, "oomlens: '%s': cannot move the database of boot %s aside to '%s': %m\n",
+			db, then, aside);
+		goto out;
+	}
+	fprintf(stderr, "oomlens: '%s' held boot %s: moved to '%s' (oomlens merge combines boots)\n",
+		db, then, aside);
+	*st = ol_store_open(db, &err);
+	if (!*st) {
+		fprintf(stderr, "oomlens: %s\n", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(then);
+	free(aside);
+	free(err);
+	return ret;
+}
+
 static int record(int argc, char **argv, char **db_out)
 {
 	struct opts o;
@@ -291,6 +339,8 @@ static int record(int argc, char **argv, char **db_out)
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
+	if (o.watch && rotate_other_boot(&st, o.db))
+		goto out;
 	lv = ol_live_start(&o.live, &err);
 	if (!lv) {
 		fprintf(stderr, "oomlens: %s\n", err);

@@ -67,6 +67,12 @@ int ol_store_commit(struct ol_store *st, bool ok);
  */
 int ol_store_create_schema(struct ol_store *st);
 
+/* The meta value of @key (malloc()ed), or NULL when absent (or no schema yet). */
+char *ol_store_get_meta(struct ol_store *st, const char *key);
+
+/* This boot's id (/proc/sys/kernel/random/boot_id) into @buf; false if unknown. */
+bool ol_boot_id(char *buf, size_t len);
+
 /* Last error text of the store (borrowed, valid until the next call). */
 const char *ol_store_errmsg(struct ol_store *st);
 

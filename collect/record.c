@@ -349,7 +349,7 @@ int ol_live_read(struct ol_live *lv,
 }
 
 /* /proc/sys/kernel/random/boot_id without its newline; false if absent */
-static bool read_boot_id(char *buf, size_t len)
+bool ol_boot_id(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
 	bool ok = f && fgets(buf, (int)len, f) && buf[0] && buf[0] != '\n';
@@ -378,7 +378,7 @@ int ol_live_store_meta(struct ol_live *lv, struct ol_store *st)
 			ol_store_set_meta(st, "kernel_release", u.release)))
 		goto out;
 	/* which boot the trace clock belongs to (oomlens merge keeps it) */
-	if (read_boot_id(boot, sizeof(boot)) && ol_store_set_meta(st, "boot_id", boot))
+	if (ol_boot_id(boot, sizeof(boot)) && ol_store_set_meta(st, "boot_id", boot))
 		goto out;
 	if (ol_store_set_meta(st, "clock", clock ? clock : "local") ||
 	    ol_store_set_meta(st, "cpus", cpus) ||

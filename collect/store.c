@@ -302,6 +302,21 @@ int ol_store_commit(struct ol_store *st, bool ok)
 	return ret;
 }
 
+char *ol_store_get_meta(struct ol_store *st, const char *key)
+{
+	sqlite3_stmt *s = NULL;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1", -1, &s,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+			v = strdup((const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	return v;
+}
+
 int ol_store_create_schema(struct ol_store *st)
 {
 	char v[16];
