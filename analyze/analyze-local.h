@@ -54,6 +54,9 @@ bool ol_json_str(const char *json, const char *key, char *buf, size_t len);
 /* -------- build.c: the analysis on an open handle (merge.c: empty tables) -------- */
 int ol_analyze_handle(void *sqlite_db, char **err);
 
+/* -------- merge.c: the origins table of a merged database -------- */
+extern const char ol_merge_ddl[];
+
 /* -------- origins.c: a merged database's origins (into @a) -------- */
 int ol_load_origins(sqlite3 *db, struct ol_analysis *a);
 void ol_origins_free(struct ol_analysis *a);
@@ -109,6 +112,10 @@ struct ol_mmtrack {
 	int64_t cand_lo, cand_hi, cand_id;
 	int64_t exit_mmap_ns, exit_mmap_id;
 	int exit_mmap_pid;
+	/* exit_mmap ran in a task that is none of the victims' threads:
+	 * it pinned the mm (mmget, e.g. process_vm_readv, /proc/PID/mem) */
+	bool exit_mmap_pinned;
+	char exit_mmap_comm[16];
 };
 
 struct ol_vstate {

@@ -268,4 +268,10 @@ int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
  */
 int ol_merge(const char *out, const char *const *inputs, size_t n, char **err);
 
+/*
+ * Every statement that creates the analysis tables and indexes, NULL
+ * terminated (collect/dbopen.c builds its reference schema from it).
+ */
+const char *const *ol_analysis_ddl(void);
+
 #endif /* OOMLENS_ANALYZE_H */

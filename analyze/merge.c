@@ -8,9 +8,9 @@
  * formats and gaps, not the raw events: times of two hosts (or two boots)
  * are on different clocks and their pids collide, so an analysis across
  * them would be wrong.  Every input becomes one row of `origins` (host,
- * boot id, kernel release, clock, uname, the input's path); victims,
- * episodes and sources carry their origin.  Ids are shifted so that each
- * table's ids stay 0..n-1 in input order.  A merged database takes no
+ * boot id, kernel release, clock, uname, the input's path, and the id
+ * ranges its sources, victims and episodes took): ids are shifted so that
+ * each table's ids stay 0..n-1 in input order, one range per input.  A merged database takes no
  * new events (the store refuses it) and is not analyzed again.
  *
  * The same recording given twice is refused: an input's sources (path,
@@ -26,15 +26,18 @@
 #include "collect/collect.h"
 #include "analyze/analyze-local.h"
 
-/* Only merge writes these (README.md "Merged databases"). */
-static const char fleet_sql[] =
+/*
+ * Only merge creates it (README.md "oomlens merge"); every input's rows
+ * are one id range per table, so an origin is its ranges: victims
+ * first_victim .. first_victim + victims - 1, and so on.  Part of the
+ * reference schema that collect/dbopen.c checks files against.
+ */
+const char ol_merge_ddl[] =
 	"CREATE TABLE origins(id INTEGER PRIMARY KEY, host TEXT NOT NULL,"
 	" boot_id TEXT, kernel_release TEXT, clock TEXT, uname TEXT,"
-	" db_path TEXT NOT NULL, sources INTEGER, victims INTEGER, episodes INTEGER,"
-	" lost_total INTEGER, evidence TEXT, era TEXT);"
-	"ALTER TABLE sources ADD COLUMN origin INTEGER;"
-	"ALTER TABLE victims ADD COLUMN origin INTEGER;"
-	"ALTER TABLE episodes ADD COLUMN origin INTEGER;";
+	" db_path TEXT NOT NULL, first_source INTEGER, sources INTEGER,"
+	" first_victim INTEGER, victims INTEGER, first_episode INTEGER, episodes INTEGER,"
+	" lost_total INTEGER, evidence TEXT, era TEXT)";
 
 /* Tables copied from every input, in an order that keeps references valid. */
 static const char *const copied[] = {
@@ -100,11 +103,10 @@ static bool has_column(sqlite3 *db, const char *schema, const char *table, const
 
 /*
  * INSERT INTO main.T (the output's columns) SELECT them from src.T,
- * ids shifted, `origin` set to @origin; a column the input lacks is NULL.
+ * ids shifted; a column the input lacks is NULL.
  * A negative or NULL reference (no related victim) stays as it is.
  */
-static int copy_table(sqlite3 *db, const char *t, long long off[128], long long origin,
-		      char **err)
+static int copy_table(sqlite3 *db, const char *t, long long off[128], char **err)
 {
 	sqlite3_stmt *s = NULL;
 	char *cols = ol_xstrdup(""), *sel = ol_xstrdup(""), *sql = NULL, *n;
@@ -119,9 +121,7 @@ static int copy_table(sqlite3 *db, const char *t, long long off[128], long long 
 		char k = kind_of(t, c);
 		char *x;
 
-		if (!strcmp(c, "origin"))
-			x = ol_fmt("%lld", origin);
-		else if (!has_column(db, "src", t, c))
+		if (!has_column(db, "src", t, c))
 			x = ol_xstrdup("NULL");
 		else if (k)
 			x = ol_fmt("CASE WHEN \"%s\" < 0 THEN \"%s\" ELSE \"%s\" + %lld END",
@@ -231,7 +231,8 @@ static int merge_one(sqlite3 *db, const char *path, long long origin, char **err
 	lost = src_meta(db, "meta", "lost.total");
 	/* the same recording twice: one of its sources already in, same host */
 	if (sqlite3_prepare_v2(db, "SELECT o.db_path FROM main.sources m JOIN main.origins o"
-			       " ON o.id = m.origin JOIN src.sources s ON s.path = m.path"
+			       " ON m.id BETWEEN o.first_source AND o.first_source + o.sources - 1"
+			       " JOIN src.sources s ON s.path = m.path"
 			       " AND s.kind = m.kind AND s.events = m.events"
 			       " AND s.imported = m.imported WHERE o.host = ?1 LIMIT 1",
 			       -1, &s, NULL) != SQLITE_OK)
@@ -249,9 +250,12 @@ static int merge_one(sqlite3 *db, const char *path, long long origin, char **err
 	off['e'] = shift(db, "episodes");
 	off['s'] = shift(db, "sources");
 	if (sqlite3_prepare_v2(db, "INSERT INTO origins(id, host, boot_id, kernel_release, clock,"
-			       " uname, db_path, sources, victims, episodes, lost_total, evidence, era)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT count(*) FROM src.sources),"
-			       " (SELECT count(*) FROM src.victims), (SELECT count(*) FROM src.episodes),"
+			       " uname, db_path, first_source, sources, first_victim, victims,"
+			       " first_episode, episodes, lost_total, evidence, era)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+			       " ?11 + (SELECT min(id) FROM src.sources), (SELECT count(*) FROM src.sources),"
+			       " ?12 + (SELECT min(id) FROM src.victims), (SELECT count(*) FROM src.victims),"
+			       " ?13 + (SELECT min(id) FROM src.episodes), (SELECT count(*) FROM src.episodes),"
 			       " ?8, ?9, ?10)", -1, &s, NULL) != SQLITE_OK)
 		goto sqlerr;
 	sqlite3_bind_int64(s, 1, origin);
@@ -263,10 +267,13 @@ static int merge_one(sqlite3 *db, const char *path, long long origin, char **err
 		sqlite3_bind_int64(s, 8, atoll(lost));
 	sqlite3_bind_text(s, 9, ev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 10, era, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, off['s']);
+	sqlite3_bind_int64(s, 12, off['v']);
+	sqlite3_bind_int64(s, 13, off['e']);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto sqlerr;
 	for (i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
-		if (copy_table(db, copied[i], off, origin, err)) {
+		if (copy_table(db, copied[i], off, err)) {
 			char *e = ol_fmt("'%s': %s", path, *err);
 
 			free(*err);
@@ -349,11 +356,13 @@ int ol_merge(const char *out, const char *const *inputs, size_t n, char **err)
 		goto out;
 	}
 	ol_store_close(st);
-	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	/* hardened as every connection: the inputs attached to it are untrusted */
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    ol_db_harden(db, true)) {
 		*err = ol_fmt("'%s': %s", out, sqlite3_errmsg(db));
 		goto out;
 	}
-	if (ol_analyze_handle(db, err) || exec(db, fleet_sql, err))
+	if (ol_analyze_handle(db, err) || exec(db, ol_merge_ddl, err))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (merge_one(db, inputs[i], (long long)i, err))

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The origins of a merged database (analyze/merge.c): which host, boot,
- * kernel and clock each victim and episode comes from.
+ * kernel and clock each victim and episode comes from.  An origin owns
+ * one id range per table (victims, episodes), and ids are indexes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +16,6 @@ static char *txt(sqlite3_stmt *s, int i)
 	return ol_xstrdup(t ? (const char *)t : "");
 }
 
-/* victims.origin / episodes.origin into @field of each element */
-static int load_refs(sqlite3 *db, const char *sql, void *base, size_t n, size_t size,
-		     size_t field, size_t norigins)
-{
-	sqlite3_stmt *s = NULL;
-	size_t i = 0;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	while (i < n && sqlite3_step(s) == SQLITE_ROW) {
-		int o = sqlite3_column_int(s, 0);
-
-		*(int *)((char *)base + i++ * size + field) =
-			o >= 0 && (size_t)o < norigins ? o : 0;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
 int ol_load_origins(sqlite3 *db, struct ol_analysis *a)
 {
 	sqlite3_stmt *s = NULL;
@@ -41,10 +23,14 @@ int ol_load_origins(sqlite3 *db, struct ol_analysis *a)
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(db, "SELECT host, boot_id, kernel_release, clock, db_path,"
-			       " coalesce(lost_total, -1)"
-			       " FROM origins ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+			       " coalesce(lost_total, -1), first_victim, victims, first_episode,"
+			       " episodes FROM origins ORDER BY id", -1, &s, NULL) != SQLITE_OK)
 		return 0;	/* not a merged database */
 	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t fv = sqlite3_column_int64(s, 6), nv = sqlite3_column_int64(s, 7);
+		int64_t fe = sqlite3_column_int64(s, 8), ne = sqlite3_column_int64(s, 9), k;
+		int idx = (int)a->norigins;
+
 		o = realloc(a->origins, (a->norigins + 1) * sizeof(*o));
 		if (!o)
 			goto out;
@@ -56,14 +42,13 @@ int ol_load_origins(sqlite3 *db, struct ol_analysis *a)
 		o->clock = txt(s, 3);
 		o->db_path = txt(s, 4);
 		o->lost_total = sqlite3_column_int64(s, 5);
+		for (k = fv; nv > 0 && k < fv + nv; k++)
+			if (k >= 0 && (size_t)k < a->nvictims)
+				a->victims[k].origin = idx;
+		for (k = fe; ne > 0 && k < fe + ne; k++)
+			if (k >= 0 && (size_t)k < a->nepisodes)
+				a->episodes[k].origin = idx;
 	}
-	if (a->norigins &&
-	    (load_refs(db, "SELECT origin FROM victims ORDER BY id", a->victims, a->nvictims,
-		       sizeof(*a->victims), offsetof(struct ol_victim, origin), a->norigins) ||
-	     load_refs(db, "SELECT origin FROM episodes ORDER BY id", a->episodes,
-		       a->nepisodes, sizeof(*a->episodes), offsetof(struct ol_episode, origin),
-		       a->norigins)))
-		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(s);

@@ -4,8 +4,8 @@
  * JSON object form, {"traceEvents": [...]}) that Perfetto
  * (ui.perfetto.dev) and chrome://tracing open.
  *
- * One process per episode (named "HOST: episode N DOMAIN"), one thread
- * track per victim (tid = victim id) with complete slices ("ph":"X"):
+ * One process per episode (named "HOST: episode ID DOMAIN", pid = id + 1),
+ * one thread track per victim ("victim ID: COMM", tid = id + 1) with complete slices ("ph":"X"):
  * kill -> MMF_OOM_SKIP, kill -> exit, the oom_reaper's run; an instant
  * ("ph":"i") per timeline point; and the memory the victim still held as
  * a counter ("ph":"C").  Times are microseconds since the recording
@@ -132,13 +132,14 @@ static void put_slices(struct ct *c, int pid, int tid, struct slice *s, int n)
 static int victim(struct ct *c, const struct ol_analysis *a, const struct ol_victim *v)
 {
 	const struct ol_reaper_run *rr = &v->reaper;
+	/* pid/tid 0 is the idle task to the viewers: the ids shifted by one */
 	int pid = v->episode + 1, tid = v->index + 1;
 	struct slice s[3];
-	char num[RP_BUF];
+	char num[PR_BUF];
 	int n = 0;
 	size_t i;
 
-	snprintf(num, sizeof(num), "victim %d: ", tid);
+	snprintf(num, sizeof(num), "victim %d: ", v->index);
 	if (meta(c, pid, tid, "thread_name", num, v->comm, ""))
 		return -1;
 	sort_index(c, pid, tid, "thread_sort_index", tid);
@@ -146,7 +147,7 @@ static int victim(struct ct *c, const struct ol_analysis *a, const struct ol_vic
 		return 0;
 	if (v->skip_ns != OL_NONE && v->skip_ns >= v->kill_ns)
 		s[n++] = (struct slice){ "kill -> MMF_OOM_SKIP", v->kill_ns, v->skip_ns,
-			"by", rp_skip_by(v->skip_by), NULL, 0 };
+			"by", pr_skip_by(v->skip_by), NULL, 0 };
 	if (v->exit_ns != OL_NONE && v->exit_ns >= v->kill_ns)
 		s[n++] = (struct slice){ "kill -> exit", v->kill_ns, v->exit_ns,
 			NULL, NULL, NULL, 0 };
@@ -171,7 +172,7 @@ static int victim(struct ct *c, const struct ol_analysis *a, const struct ol_vic
 	}
 	for (i = 0; i < v->ncurve; i++) {
 		ev(c, "C", pid, tid);
-		fprintf(c->f, ",\"cat\":\"oom\",\"name\":\"held_kb victim %d\"", tid);
+		fprintf(c->f, ",\"cat\":\"oom\",\"name\":\"held_kb victim %d\"", v->index);
 		ts(c, "ts", v->curve[i].ts_ns - c->t0);
 		fprintf(c->f, ",\"args\":{\"held_kb\":%" PRId64 "}}", v->curve[i].held_kb);
 	}
@@ -182,7 +183,7 @@ int rp_export_chrome(const struct ol_analysis *a, FILE *f)
 {
 	struct ct c = { f, a->first_ns != OL_NONE ? a->first_ns : 0, true };
 	struct rp_origin o;
-	char num[RP_BUF];
+	char num[PR_BUF];
 	size_t i;
 
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"oomlens "
@@ -198,7 +199,7 @@ int rp_export_chrome(const struct ol_analysis *a, FILE *f)
 		const struct ol_episode *e = &a->episodes[i];
 
 		rp_episode_origin(a, e, &o);
-		snprintf(num, sizeof(num), ": episode %d ", e->index + 1);
+		snprintf(num, sizeof(num), ": episode %d ", e->index);
 		if (meta(&c, e->index + 1, 0, "process_name", o.host, num, e->domain))
 			return -1;
 		sort_index(&c, e->index + 1, 0, "process_sort_index", e->index + 1);

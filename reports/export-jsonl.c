@@ -5,7 +5,8 @@
  * with its origin (host, boot id, kernel release, clock), for a warehouse
  * table (README.md "export --format jsonl" has the schema and a
  * ClickHouse definition).  Absolute times are integer ns on the origin's
- * trace clock, durations seconds, unknown null.  Every line is a complete
+ * trace clock, durations seconds, unknown null; victim and episode numbers
+ * are the database ids, as every report shows them.  Every line is a complete
  * object, so a reader can parse the stream line by line.
  */
 #include <inttypes.h>
@@ -42,13 +43,13 @@ static void boolean(FILE *f, const char *k, bool b)
 /* seconds from @from to @to, null when either is unknown */
 static void secs(FILE *f, const char *k, int64_t from, int64_t to)
 {
-	char buf[RP_BUF];
+	char buf[PR_BUF];
 
 	key(f, k);
 	if (from == OL_NONE || to == OL_NONE)
 		fputs("null", f);
 	else
-		fputs(rp_secs_exact(buf, to - from), f);
+		fputs(pr_secs_exact(buf, to - from), f);
 }
 
 static void origin(FILE *f, const char *type, const struct rp_origin *o)
@@ -70,8 +71,8 @@ static void victim(const struct ol_analysis *a, const struct ol_victim *v, FILE 
 
 	rp_origin(a, v, &o);
 	origin(f, "victim", &o);
-	num(f, "episode", v->episode + 1);
-	num(f, "victim", v->index + 1);
+	num(f, "episode", v->episode);
+	num(f, "victim", v->index);
 	num(f, "pid", v->pid);
 	num(f, "tgid", v->tgid);
 	str(f, "comm", v->comm);
@@ -86,12 +87,12 @@ static void victim(const struct ol_analysis *a, const struct ol_victim *v, FILE 
 	num(f, "kill_ns", v->kill_ns);
 	num(f, "skip_ns", v->skip_ns);
 	secs(f, "time_to_skip_s", v->kill_ns, v->skip_ns);
-	str(f, "skip_by", rp_skip_by(v->skip_by));
-	str(f, "skip_confidence", rp_conf(v->skip_confidence));
+	str(f, "skip_by", pr_skip_by(v->skip_by));
+	str(f, "skip_confidence", pr_conf(v->skip_confidence));
 	num(f, "freed_ns", v->freed_ns);
 	secs(f, "time_to_free_s", v->kill_ns, v->freed_ns);
-	str(f, "freed_by", rp_freed_by(v->freed_by));
-	str(f, "freed_confidence", rp_conf(v->freed_confidence));
+	str(f, "freed_by", pr_freed_by(v->freed_by));
+	str(f, "freed_confidence", pr_conf(v->freed_confidence));
 	num(f, "exit_ns", v->exit_ns);
 	secs(f, "time_to_exit_s", v->kill_ns, v->exit_ns);
 	boolean(f, "reaper_ran", reaper);
@@ -101,14 +102,14 @@ static void victim(const struct ol_analysis *a, const struct ol_victim *v, FILE 
 	num(f, "reaper_reaped_kb", reaper ? rr->reaped_kb : OL_NONE);
 	num(f, "reaper_left_kb", reaper ? rr->left_kb : OL_NONE);
 	boolean(f, "lost_in_window", v->lost_in_window);
-	str(f, "verdict", rp_verdict(v->verdict));
-	str(f, "verdict_confidence", rp_conf(v->verdict_confidence));
+	str(f, "verdict", pr_verdict(v->verdict));
+	str(f, "verdict_confidence", pr_conf(v->verdict_confidence));
 	key(f, "verdicts");
 	putc('[', f);
 	for (i = 0; i < v->nverdicts; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", rp_verdict(v->verdicts[i].kind));
+		fprintf(f, "%s\"%s\"", i ? "," : "", pr_verdict(v->verdicts[i].kind));
 	putc(']', f);
-	num(f, "related_victim", other >= 0 ? other + 1 : OL_NONE);
+	num(f, "related_victim", other >= 0 ? other : OL_NONE);
 	str(f, "gfp_mask", v->gfp_mask);
 	str(f, "constraint", v->constraint);
 	str(f, "evidence", a->evidence && *a->evidence ? a->evidence : NULL);
@@ -132,12 +133,12 @@ static void episode(const struct ol_analysis *a, const struct ol_episode *e, FIL
 	}
 	rp_episode_origin(a, e, &o);
 	origin(f, "episode", &o);
-	num(f, "episode", e->index + 1);
+	num(f, "episode", e->index);
 	str(f, "domain", e->domain);
 	num(f, "start_ns", e->start_ns);
 	num(f, "end_ns", e->end_ns);
 	secs(f, "duration_s", e->start_ns, e->end_ns);
-	num(f, "first_victim", e->count ? (int64_t)e->first + 1 : OL_NONE);
+	num(f, "first_victim", e->count ? (int64_t)e->first : OL_NONE);
 	num(f, "victims", (int64_t)e->count);
 	num(f, "kills", (int64_t)kills);
 	num(f, "unnecessary", e->unnecessary);

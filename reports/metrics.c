@@ -197,7 +197,7 @@ static void write_metrics(const struct ol_analysis *a, const struct mx *m, FILE 
 		fputs(",domain=", f);
 		put_label(f, m->kills[i].domain);
 		fprintf(f, ",verdict=\"%s\"} %" PRIu64 "\n",
-			rp_verdict(m->kills[i].verdict), m->kills[i].n);
+			pr_verdict(m->kills[i].verdict), m->kills[i].n);
 	}
 	host_counter(f, m, "oomlens_bypasses_total",
 		     "Victims marked without a kill (task_will_free_mem).",

@@ -30,7 +30,7 @@ expect() { want=$1; shift; got=$(comp "$@"); [ "$got" = "$want" ] && ok "$* -> $
 expect "analyze " oomlens an
 expect "export " oomlens ex
 expect "merge metrics " oomlens m
-expect "--episode --format --output --victim -e -f -o -p " oomlens report x.db -
+expect "--detail --episode --format --output --pid --victim -d -e -f -o -p -v " oomlens report x.db -
 expect "--no-rss " oomlens record --n
 expect "chrome-trace jsonl " oomlens export a.db --format ""
 expect "csv " oomlens report a.db -f c

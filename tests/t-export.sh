@@ -24,10 +24,9 @@ kern = db.execute("select value from meta where key='kernel_release'").fetchone(
 for o in objs:
     assert o["schema"] == 1 and o["host"] == host and o["kernel"] == kern, o
 for v in vic:
-    # numbers as every report shows them: the n-th victim / episode
-    row = db.execute("select pid, comm, domain, kill_ns, freed_ns, skip_ns, verdict, "
-                     "(select count(*) from episodes e where e.id <= v.episode) "
-                     "from victims v order by id limit 1 offset ?", (v["victim"] - 1,)).fetchone()
+    # numbers as every report shows them: the database ids
+    row = db.execute("select pid, comm, domain, kill_ns, freed_ns, skip_ns, verdict, episode "
+                     "from victims where id = ?", (v["victim"],)).fetchone()
     assert (v["pid"], v["comm"], v["domain"], v["kill_ns"], v["verdict"], v["episode"]) == \
         (row[0], row[1], row[2], row[3], row[6], row[7]), (v, row)
     if row[4] is not None:
@@ -70,15 +69,14 @@ for e in ev:
     if e["ph"] == "C":
         assert e["args"] and all(isinstance(x, num) for x in e["args"].values()), e
 # one track per victim, named with its comm, in its episode's process
-rows = db.execute("select (select count(*) from victims w where w.id <= v.id), "
-                  "(select count(*) from episodes e where e.id <= v.episode), "
-                  "comm, kill_ns, skip_ns from victims v").fetchall()
+rows = db.execute("select id, episode, comm, kill_ns, skip_ns from victims").fetchall()
 assert len(threads) == len(rows), (len(threads), len(rows))
 for vid, ep, comm, kill, skip in rows:
-    assert threads[(ep, vid)] == "victim %d: %s" % (vid, comm)
-    assert ep in procs
+    # pid/tid are the ids + 1 (0 is the idle task to the viewers)
+    assert threads[(ep + 1, vid + 1)] == "victim %d: %s" % (vid, comm)
+    assert ep + 1 in procs
     if skip is not None:
-        s = [e for e in slices[(ep, vid)] if e["name"] == "kill -> MMF_OOM_SKIP"]
+        s = [e for e in slices[(ep + 1, vid + 1)] if e["name"] == "kill -> MMF_OOM_SKIP"]
         assert len(s) == 1 and abs(s[0]["dur"] - (skip - kill) / 1e3) < 1e-3, s
 # slices on one track nest (what the viewers require)
 for k, ss in slices.items():
