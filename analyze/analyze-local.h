@@ -53,6 +53,16 @@ unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t 
 /* String value, unescaped into @buf (truncated); false if absent. */
 bool ol_json_str(const char *json, const char *key, char *buf, size_t len);
 
+/* -------- build.c: the analysis on an open handle (merge.c: empty tables) -------- */
+int ol_analyze_handle(void *sqlite_db, char **err);
+
+/* -------- merge.c: the origins table of a merged database -------- */
+extern const char ol_merge_ddl[];
+
+/* -------- origins.c: a merged database's origins (into @a) -------- */
+int ol_load_origins(sqlite3 *db, struct ol_analysis *a);
+void ol_origins_free(struct ol_analysis *a);
+
 /* -------- era.c -------- */
 enum ol_exit_rule {
 	EXIT_RULE_UNKNOWN,
