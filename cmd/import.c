@@ -59,7 +59,8 @@ static int import_files(int argc, char **argv, char **db_out)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ol_store *st = NULL;
-	char *db = NULL, *err = NULL, *pre = NULL;
+	sigset_t held;
+	char *db = NULL, *err = NULL;
 	bool quiet = false;
 	enum ol_file_kind *kinds = NULL;
 	struct ol_input *ins = NULL;
@@ -131,20 +132,14 @@ static int import_files(int argc, char **argv, char **db_out)
 	/* one writer at a time: a second import waits, then adds to the first's */
 	lock = ol_lock_dir(db);
 	ol_tmp_clean_stale(db);
-	/* tracked before the store creates it: a SIGTERM in between removes it */
-	pre = ol_store_bulk_tmp_name(db);
-	if (pre)
-		ol_tmp_track(pre);
+	ol_tmp_hold(&held);
 	st = ol_store_open_bulk(db, &err);
+	if (st && ol_store_tmp_path(st))
+		ol_tmp_track(ol_store_tmp_path(st));
+	ol_tmp_release(&held);
 	if (!st) {
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
-	}
-	if (pre && !ol_store_tmp_path(st)) {
-		/* an existing database: written in place, no temporary */
-		ol_tmp_forget(pre);
-		free(pre);
-		pre = NULL;
 	}
 	if (ol_store_begin(st)) {
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
@@ -195,10 +190,16 @@ out:
 			ol_input_close(&ins[i]);
 	free(ins);
 	free(kinds);
-	ol_store_close(st);
-	if (pre)
-		ol_tmp_forget(pre);
-	free(pre);
+	if (st && ol_store_tmp_path(st)) {
+		char *tmp = strdup(ol_store_tmp_path(st));
+
+		ol_store_close(st);
+		if (tmp)
+			ol_tmp_forget(tmp);
+		free(tmp);
+	} else {
+		ol_store_close(st);
+	}
 	ol_unlock(lock);
 	free(err);
 	free(db);

@@ -68,12 +68,6 @@ int ol_db_check(void *handle, const char *path, char **err);
  * signal.
  */
 const char *ol_store_tmp_path(struct ol_store *st);
-/*
- * The name ol_store_open_bulk() gives that temporary for @path, so that
- * a front end can track it before the file exists (a signal in between
- * must not leave it behind).  malloc()ed; NULL on ENOMEM.
- */
-char *ol_store_bulk_tmp_name(const char *path);
 
 /* The store's sqlite3 handle (borrowed), for analyze/ to write its tables. */
 void *ol_store_db(struct ol_store *st);

@@ -137,7 +137,9 @@ static struct ol_store *store_open(const char *path, bool bulk, char **err)
 	 * the last source is in: several times faster, and a failed import
 	 * leaves no file at all.
 	 */
-	if (bulk && st->created && !(st->tmp = ol_store_bulk_tmp_name(path))) {
+	if (bulk && st->created &&
+	    asprintf(&st->tmp, "%s.tmp-%d", path, (int)getpid()) < 0) {
+		st->tmp = NULL;
 		set_err(st, "out of memory");
 		goto fail;
 	}
@@ -174,13 +176,6 @@ struct ol_store *ol_store_open_bulk(const char *path, char **err)
 void *ol_store_db(struct ol_store *st)
 {
 	return st->db;
-}
-
-char *ol_store_bulk_tmp_name(const char *path)
-{
-	char *tmp;
-
-	return asprintf(&tmp, "%s.tmp-%d", path, (int)getpid()) < 0 ? NULL : tmp;
 }
 
 const char *ol_store_tmp_path(struct ol_store *st)
