@@ -32,7 +32,9 @@ char *ol_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ol_vfmt(const char *fmt, va_list ap);
 void *ol_grow(void *p, size_t *cap, size_t need, size_t size);
 /* "+1.234 s" style relative time into @buf */
-const char *ol_rel(char *buf, size_t len, int64_t delta_ns);
+struct ol_build;
+/* "+1.234s" ("+2s" or "<1s" at a 1 s resolution), "?" for OL_NONE. */
+const char *ol_rel(const struct ol_build *b, char *buf, size_t len, int64_t delta_ns);
 
 /* int64 -> int64 open-addressing hash (key must not be INT64_MIN) */
 struct ol_map {
@@ -50,6 +52,16 @@ bool ol_json_int(const char *json, const char *key, int64_t *out);
 unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t *out);
 /* String value, unescaped into @buf (truncated); false if absent. */
 bool ol_json_str(const char *json, const char *key, char *buf, size_t len);
+
+/* -------- build.c: the analysis on an open handle (merge.c: empty tables) -------- */
+int ol_analyze_handle(void *sqlite_db, char **err);
+
+/* -------- merge.c: the origins table of a merged database -------- */
+extern const char ol_merge_ddl[];
+
+/* -------- origins.c: a merged database's origins (into @a) -------- */
+int ol_load_origins(sqlite3 *db, struct ol_analysis *a);
+void ol_origins_free(struct ol_analysis *a);
 
 /* -------- era.c -------- */
 enum ol_exit_rule {
@@ -76,11 +88,17 @@ struct ol_era {
 	const char *evidence;			/* "kernel-log-only", "trace", "trace+kernel-log" */
 	bool from_release;			/* rules inferred from meta kernel_release */
 	char release[64];			/* meta kernel_release ("" if none) */
+	/* ns between two possible times: 1 for traces; a kernel log alone
+	 * can be coarser (1 s for dmesg -T and syslog), and its sentences
+	 * then say "+2s", not "+2.000s" */
+	int64_t res_ns;
 };
 
 int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err);
 /* After the pass: infer the reaper delay from the data. */
 void ol_era_finish(struct ol_era *era, const struct ol_analysis *a);
+/* After the pass, before any sentence is written: era->res_ns. */
+void ol_era_resolution(struct ol_era *era, const struct ol_analysis *a);
 const char *ol_exit_rule_name(enum ol_exit_rule r);
 
 /* -------- per-victim work state (not exported) -------- */

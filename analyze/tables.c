@@ -58,7 +58,7 @@ static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve
 /* The analysis DDL, for collect/dbopen.c's reference schema. */
 const char *const *ol_analysis_ddl(void)
 {
-	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 16];
+	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 17];
 
 	if (!ddl[0]) {
 		size_t i, k;
@@ -69,6 +69,8 @@ const char *const *ol_analysis_ddl(void)
 		/* the memory picture (mempic.c) */
 		for (k = 0; ol_mem_ddl[k] && i + 1 < sizeof(ddl) / sizeof(ddl[0]); k++)
 			ddl[i++] = ol_mem_ddl[k];
+		/* the table only `oomlens merge` creates (merge.c) */
+		ddl[i] = ol_merge_ddl;
 	}
 	return ddl;
 }
@@ -203,6 +205,8 @@ static int write_meta(struct ol_build *b, sqlite3_stmt *s)
 	rc |= meta(b->db, s, "analysis_version", OL_ANALYSIS_VERSION);
 	rc |= meta(b->db, s, "era", e->name);
 	rc |= meta(b->db, s, "evidence", e->evidence ? e->evidence : "trace");
+	snprintf(num, sizeof(num), "%lld", (long long)(e->res_ns > 0 ? e->res_ns : 1));
+	rc |= meta(b->db, s, "resolution_ns", num);
 	if (e->from_release)
 		snprintf(num, sizeof(num), "inferred from the kernel release %.40s", e->release);
 	else

@@ -80,6 +80,18 @@ void *ol_store_db(struct ol_store *st);
 int ol_store_begin(struct ol_store *st);
 int ol_store_commit(struct ol_store *st, bool ok);
 
+/*
+ * The schema and its meta rows in a database without any source yet (a
+ * database that `oomlens merge` fills).  0, or -1 (ol_store_errmsg()).
+ */
+int ol_store_create_schema(struct ol_store *st);
+
+/* The meta value of @key (malloc()ed), or NULL when absent (or no schema yet). */
+char *ol_store_get_meta(struct ol_store *st, const char *key);
+
+/* This boot's id (/proc/sys/kernel/random/boot_id) into @buf; false if unknown. */
+bool ol_boot_id(char *buf, size_t len);
+
 /* Last error text of the store (borrowed, valid until the next call). */
 const char *ol_store_errmsg(struct ol_store *st);
 
@@ -123,6 +135,7 @@ void ol_live_stop(struct ol_live *lv);
 
 struct ol_sink_stats {
 	long long	seen, stored, kills, lost, episodes, ring;
+	long long	episodes_done;	/* --watch: episodes ended and committed */
 };
 
 /* @db: the database file (free-space and size checks). */
