@@ -292,6 +292,7 @@ void ol_mem_line(struct ol_build *b, struct ol_pending *p, const char *msg);
 void ol_mem_attach(struct ol_build *b, struct ol_pending *p, int vi);
 int ol_mem_write(struct ol_build *b);
 extern const char *const ol_mem_ddl[];
+int ol_mem_load(sqlite3 *db, struct ol_analysis *a);
 /* tables.c */
 int ol_write_tables(struct ol_build *b, char **err);
 

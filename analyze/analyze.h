@@ -172,6 +172,13 @@ struct ol_victim {
 	char		*invoker;		/* comm of the task that invoked the OOM killer */
 	int64_t		memcg_usage_kb, memcg_limit_kb;	/* "memory: usage .., limit .." */
 	size_t		ntasks;			/* rows in oom_tasks for this kill */
+	/*
+	 * The report's memory picture, summarised (analyze/mempic.c; NULL
+	 * when the report printed none): where the memory was, the zones
+	 * near their watermarks, the killed task's rank by badness.  ASCII
+	 * text but for the task names inside, which are untrusted.
+	 */
+	char		*picture_memory, *picture_watermarks, *picture_badness;
 	int		origin;			/* index into ol_analysis.origins
 						 * (merged databases only) */
 };

@@ -425,7 +425,7 @@ struct ol_analysis *ol_analysis_load(const char *path, char **err)
 	}
 	a->db_path = ol_xstrdup(path);
 	if (load_header(db, a) || load_victims(db, a) || load_details(db, a) ||
-	    ol_load_origins(db, a)) {
+	    ol_mem_load(db, a) || ol_load_origins(db, a)) {
 		*err = ol_fmt("'%s': cannot read the analysis tables: %s", path, sqlite3_errmsg(db));
 		ol_analysis_free(a);
 		a = NULL;
@@ -456,6 +456,9 @@ void ol_analysis_free(struct ol_analysis *a)
 		free(v->oom_memcg);
 		free(v->task_memcg);
 		free(v->invoker);
+		free(v->picture_memory);
+		free(v->picture_watermarks);
+		free(v->picture_badness);
 		for (k = 0; k < v->nverdicts; k++)
 			free(v->verdicts[k].evidence);
 		free(v->verdicts);

@@ -86,6 +86,22 @@ static char *oom_report(const struct ol_victim *v)
 	return strdup(buf);
 }
 
+/* A summary of the memory picture; its task names are untrusted. */
+static int picture(struct pr_facts *out, const char *label, const char *text, bool warn)
+{
+	char *e;
+	int r;
+
+	if (!text)
+		return 0;
+	e = pr_ascii(text);
+	if (!e)
+		return -1;
+	r = add(out, label, warn, -1, "%s", e);
+	free(e);
+	return r;
+}
+
 int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int64_t res,
 		    struct pr_facts *out)
 {
@@ -119,6 +135,11 @@ int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int6
 		r |= add(out, "oom report", false, -1, "%s", s);
 		free(s);
 	}
+	/* the report's memory picture (analyze/mempic.c), as OOMAnalyser reads it */
+	r |= picture(out, "memory then", v->picture_memory, false);
+	r |= picture(out, "watermarks", v->picture_watermarks,
+		     v->picture_watermarks && strstr(v->picture_watermarks, "below min"));
+	r |= picture(out, "chosen", v->picture_badness, false);
 	if (v->skip_ns != OL_NONE)
 		r |= add(out, "MMF_OOM_SKIP", false, -1, "%s after the kill, set by %s (%s); "
 			 "bracket %s .. %s", pr_rel(b[0], pr_since(v, v->skip_ns), res, "?"),
