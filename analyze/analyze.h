@@ -235,6 +235,9 @@ struct ol_analysis {
 	 * "trace+kernel-log" ("" in an older analysis) */
 	char			*evidence;
 	bool			kmsg_only;	/* only a kernel log: verdicts at most inferred */
+	/* ns between two possible times: 1 for traces, 10^k for a kernel log
+	 * alone (10^9 for dmesg -T, syslog); 0 in a hand-built analysis: 1 */
+	int64_t			res_ns;
 };
 
 /*
