@@ -66,15 +66,4 @@ int cmd_metrics_write(const char *db, const char *output);
 /* `record --watch --metrics FILE`: analyze @db, then write @metrics. */
 void cmd_metrics_after_episode(const char *db, const char *metrics);
 
-/*
- * Writing an output file all or nothing: cmd_out_open() gives stdout for
- * NULL or "-", else a temporary file next to @path; cmd_out_close()
- * flushes and renames it into place (@ok) or removes it.  Both print one
- * line naming the file on error and return NULL / -1.
- */
-struct cmd_out;
-struct cmd_out *cmd_out_open(const char *path);
-FILE *cmd_out_file(struct cmd_out *o);
-int cmd_out_close(struct cmd_out *o, int ok);
-
 #endif /* OOMLENS_CMD_H */

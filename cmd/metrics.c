@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `oomlens metrics DB [-o FILE]`: Prometheus textfile-collector output. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/analyze.h"
 #include "cmd/cmd.h"
+#include "cmd/outfile.h"
 #include "reports/report.h"
 
 const char cmd_metrics_usage[] =
@@ -17,27 +19,42 @@ const char cmd_metrics_usage[] =
 int cmd_metrics_write(const char *db, const char *output)
 {
 	struct ol_analysis *a = NULL;
-	struct cmd_out *out = NULL;
+	struct ol_out *of = NULL;
 	char *err = NULL;
-	int ret = 1;
+	int c, ret = 1;
 
 	a = ol_analysis_load(db, &err);
 	if (!a) {
-		fprintf(stderr, "oomlens: %s%s%s\n", err && strstr(err, db) ? "" : db,
-			err && strstr(err, db) ? "" : ": ", err ? err : "cannot load the analysis");
+		cmd_error_file(db, err ? err : "cannot load the analysis");
 		goto out;
 	}
-	out = cmd_out_open(output);
-	if (!out)
-		goto out;
-	if (ol_metrics_render(a, cmd_out_file(out), &err)) {
-		fprintf(stderr, "oomlens: '%s': %s\n", output ? output : "-",
-			err ? err : "out of memory");
-		cmd_out_close(out, 0);
+	if (output) {
+		of = ol_out_open(output, &err);
+		if (!of) {
+			fprintf(stderr, "oomlens: %s\n", err);
+			goto out;
+		}
+	}
+	if (ol_metrics_render(a, of ? ol_out_file(of) : stdout, &err)) {
+		if (output)
+			fprintf(stderr, "oomlens: '%s': %s\n", output, err ? err : "out of memory");
+		else
+			fprintf(stderr, "oomlens: standard output: %s\n", err ? err : "out of memory");
 		goto out;
 	}
-	ret = cmd_out_close(out, 1) ? 1 : 0;
+	if (!of && (fflush(stdout) || ferror(stdout))) {
+		fprintf(stderr, "oomlens: standard output: write error: %s\n", strerror(errno));
+		goto out;
+	}
+	c = of ? ol_out_commit(of, &err) : 0;
+	of = NULL;
+	if (c) {
+		fprintf(stderr, "oomlens: %s\n", err);
+		goto out;
+	}
+	ret = 0;
 out:
+	ol_out_abort(of);
 	ol_analysis_free(a);
 	free(err);
 	return ret;
