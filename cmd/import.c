@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "collect/collect.h"
 #include "cmd/outfile.h"
+#include "cmd/contain.h"
 
 const char cmd_import_usage[] =
 	"usage: oomlens import FILE... [-o DB] [-q]\n"
@@ -120,6 +121,10 @@ static int import_files(int argc, char **argv, char **db_out)
 			goto out;
 		}
 	}
+	if (ol_where) {
+		snprintf(ol_where->db, sizeof(ol_where->db), "%s", db);
+		ol_tracedat_where = &ol_where->offset;
+	}
 	/* one writer at a time: a second import waits, then adds to the first's */
 	lock = ol_lock_dir(db);
 	ol_tmp_clean_stale(db);
@@ -145,9 +150,13 @@ static int import_files(int argc, char **argv, char **db_out)
 
 			if ((kinds[i] == OL_FILE_KMSG) != (pass == 1))
 				continue;
+			if (ol_where) {
+				snprintf(ol_where->file, sizeof(ol_where->file), "%s", argv[i]);
+				ol_where->offset = 0;
+			}
 			if (kinds[i] == OL_FILE_TRACEDAT)
 				r = ol_import_tracedat(st, argv[i],
-						       !quiet && isatty(2) ? draw_progress : NULL,
+						       !quiet && (ol_where ? ol_where->tty : isatty(2)) ? draw_progress : NULL,
 						       NULL, &err);
 			else if (kinds[i] == OL_FILE_FTRACE_TEXT)
 				r = ol_import_ftrace_text(st, argv[i], &err);
@@ -187,14 +196,26 @@ out:
 	return ret;
 }
 
-int cmd_import(int argc, char **argv)
+static int import_and_analyze(int argc, char **argv)
 {
 	char *db = NULL;
 	int ret = import_files(argc, argv, &db);
 
 	if (ret || !db)
 		return ret;
+	if (ol_where) {
+		/* a crash from here on is the analysis's, over the database */
+		snprintf(ol_where->file, sizeof(ol_where->file), "%s", db);
+		ol_where->offset = 0;
+		ol_where->db[0] = '\0';	/* committed: nothing to roll back */
+	}
 	ret = cmd_analyze_after(db, "imported");
 	free(db);
 	return ret;
+}
+
+/* In a child: a library crash on a hostile file is one line, not a signal. */
+int cmd_import(int argc, char **argv)
+{
+	return ol_contain(import_and_analyze, argc, argv);
 }

@@ -91,6 +91,12 @@ void ol_store_close(struct ol_store *st);
  * with *@err naming the file and what is wrong (free() it).  @progress
  * (may be NULL) is told how far the import is, with @progress_ctx.
  */
+/*
+ * When set, the trace.dat importer stores the file offset of each record
+ * it reads there (a crash-containing parent names it, cmd/contain.c).
+ */
+extern volatile unsigned long long *ol_tracedat_where;
+
 int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
 		       void *progress_ctx, char **err);
 

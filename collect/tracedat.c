@@ -72,6 +72,8 @@ static void draw_progress(struct import *im, unsigned long long offset)
 		     im->size ? (int)(offset * 100 / (unsigned long long)im->size) : 0, im->kept);
 }
 
+volatile unsigned long long *ol_tracedat_where;
+
 static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
 {
 	struct import *im = data;
@@ -79,6 +81,8 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	int r;
 
 	im->records++;
+	if (ol_tracedat_where)
+		*ol_tracedat_where = rec->offset;
 	if (rec->cpu >= 0 && rec->cpu < MAX_CPUS) {
 		/*
 		 * missed_events > 0: that many were lost before this record
@@ -244,6 +248,87 @@ out:
 	return ok;
 }
 
+/*
+ * A version 6 file's header sections before libtracecmd reads them: it
+ * mallocs whatever size a section claims (a flipped byte asked for 9 GB)
+ * and loops over the CPU count it finds (50 million took minutes and
+ * 1.5 GB).  Walks header_page, header_event, the ftrace and event formats,
+ * kallsyms, printk formats and the saved command lines (u32 or u64 sizes,
+ * little-endian only) and checks that each lies inside the file and that
+ * the CPU count after them is at most MAX_CPUS and fits the file.
+ * Returns NULL when fine, else what is wrong.
+ */
+static const char *v6_headers_bad(const char *path, off_t fsize)
+{
+	unsigned long long size = (unsigned long long)fsize, off;
+	unsigned char head[16];
+	const char *bad = NULL;
+	unsigned int n, i, j, cpus;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;	/* libtracecmd will say it cannot read it */
+#define U32(o, v) do { if (!read_at(fd, &(v), 4, (o))) goto trunc; } while (0)
+#define SKIP64(o) do { unsigned long long _l; \
+		if (!read_at(fd, &_l, 8, (o)) || _l > size || (o) + 8 > size - _l) goto trunc; \
+		(o) += 8 + _l; } while (0)
+#define SKIP32(o) do { unsigned int _l; U32((o), _l); \
+		if ((unsigned long long)_l > size || (o) + 4 > size - _l) goto trunc; \
+		(o) += 4 + (unsigned long long)_l; } while (0)
+	/* magic (10), "6\0", endian, long size, page size (u32) */
+	if (!read_at(fd, head, sizeof(head), 0) || memcmp(head + 10, "6", 2) || head[12] != 0)
+		goto out;	/* not version 6 little-endian: nothing to check here */
+	off = 18;
+	for (i = 0; i < 2; i++) {
+		char name[13];
+		size_t l = i ? 13 : 12;
+
+		if (!read_at(fd, name, l, off) || memcmp(name, i ? "header_event" : "header_page", l))
+			goto trunc;
+		off += l;
+		SKIP64(off);
+	}
+	U32(off, n);		/* ftrace event formats */
+	off += 4;
+	for (i = 0; i < n; i++)
+		SKIP64(off);
+	U32(off, n);		/* event systems: name\0, count, formats */
+	off += 4;
+	for (i = 0; i < n; i++) {
+		char c;
+		unsigned int m;
+
+		for (;;) {
+			if (!read_at(fd, &c, 1, off))
+				goto trunc;
+			off++;
+			if (!c)
+				break;
+		}
+		U32(off, m);
+		off += 4;
+		for (j = 0; j < m; j++)
+			SKIP64(off);
+	}
+	SKIP32(off);		/* kallsyms */
+	SKIP32(off);		/* printk formats */
+	SKIP64(off);		/* saved command lines */
+	U32(off, cpus);
+	if (cpus > MAX_CPUS)
+		bad = "cannot read this trace.dat (corrupt: more than 8192 CPUs)";
+	else if (16ULL * cpus > size - off)
+		bad = "cannot read this trace.dat (corrupt: more CPUs than the file holds)";
+	goto out;
+trunc:
+	bad = "cannot read this trace.dat (truncated or corrupt: a header section runs past its end)";
+out:
+#undef U32
+#undef SKIP64
+#undef SKIP32
+	close(fd);
+	return bad;
+}
+
 static char *errf(const char *path, const char *what)
 {
 	return ol_strdupf("'%s': %s", path, what);
@@ -257,6 +342,7 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 			     .progress_ctx = progress_ctx };
 	struct stat sb;
 	int nh = 0, i, n, ret = -1, cpus;
+	const char *bad;
 	char val[32];
 
 	*err = NULL;
@@ -275,10 +361,27 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 	}
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
-	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if ((bad = v6_headers_bad(path, im.size))) {
+		*err = errf(path, bad);
+		return -1;
+	}
+	/*
+	 * tracecmd_open() is open_head + init_data; between them, the CPU
+	 * count (any version) is checked before per-CPU state is allocated.
+	 */
+	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!h) {
 		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
 		return -1;
+	}
+	cpus = tracecmd_cpus(h);
+	if (cpus < 0 || cpus > MAX_CPUS) {
+		*err = errf(path, "cannot read this trace.dat (corrupt: more than 8192 CPUs)");
+		goto out;
+	}
+	if (tracecmd_init_data(h) < 0) {
+		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
+		goto out;
 	}
 	if (!v6_data_in_file(h, path, im.size)) {
 		*err = errf(path, "cannot read this trace.dat (truncated: event data past its end)");
