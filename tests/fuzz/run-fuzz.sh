@@ -54,13 +54,14 @@ for h in "$@"; do
 	case $h in
 	fuzz-kmsg-line) seeds=tests/fuzz/corpus/fuzz-kmsg ;;
 	fuzz-ftrace-line) seeds=tests/fuzz/corpus/fuzz-ftrace-text ;;
-	fuzz-tracedat-mem) seeds=tests/fuzz/corpus/fuzz-tracedat ;;
 	*) seeds=tests/fuzz/corpus/$h ;;
 	esac
 	mkdir -p "$B/work/$h" "$seeds"
 	# the largest seed sets the input size limit (trace.dat seeds are big)
 	max=$(ls -l "$seeds" 2>/dev/null | awk 'NR > 1 && $5 > m { m = $5 } END { print m + 0 }')
 	[ "$max" -lt 65536 ] && max=65536
+	# the line parsers: short inputs are many lines already
+	case $h in fuzz-*-line) max=4096 ;; esac
 	echo "  FUZZ    $h for ${SECS}s"
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
