@@ -92,10 +92,16 @@ static void clean_after(const struct ol_where *w, pid_t pid)
  * Relay the child's stderr: lines that start with "oomlens: " (after a
  * status line's "\r" and "ESC [ K"), and a pending status line at once.
  */
+static struct ol_where *relay_where;
+
 static void keep(const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 
+	if (!relay_where->quiet_libs) {
+		fwrite(s, 1, n, stderr);
+		return;
+	}
 	while (p < end && (*p == '\r' || *p == '\033' || *p == '[' || *p == 'K'))
 		p++;
 	if ((p == end && n && s[0] == '\r') ||
@@ -194,6 +200,7 @@ int ol_contain(int (*fn)(int argc, char **argv), int argc, char **argv)
 	/* ^C reaches the child from the terminal: the parent waits for it */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
+	relay_where = w;
 	relay(pfd[0]);
 	close(pfd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

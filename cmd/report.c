@@ -23,21 +23,25 @@
 
 const char cmd_report_usage[] =
 	"usage: oomlens report DB [--format text|markdown|json|csv|html]\n"
-	"                      [--episode N] [--victim PID] [-o FILE]\n"
+	"                      [--episode ID] [--victim ID] [--pid PID] [--detail] [-o FILE]\n"
 	"\n"
-	"  -f, --format FMT   output format (default: text, for mails)\n"
-	"  -e, --episode N    only episode N (numbered as in the report)\n"
-	"  -p, --victim PID   only the victim(s) with this pid or tgid\n"
+	"  -f, --format FMT   output format (default: text, for a patch mail)\n"
+	"  -e, --episode ID   only this episode (its id in the database, as shown)\n"
+	"  -v, --victim ID    only this victim (its id in the database, as shown),\n"
+	"                     with the victims its verdict is about; implies --detail\n"
+	"  -p, --pid PID      only the victim(s) with this pid or tgid\n"
+	"  -d, --detail       text: add the chart and each victim's facts and timeline\n"
 	"  -o, --output FILE  write FILE (atomically; a link, FIFO or device in place; - stdout)\n";
 
-static int parse_int(const char *s, int *out)
+/* A number >= @min. */
+static int parse_int(const char *s, int min, int *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+	if (errno || end == s || *end || v < min || v > INT_MAX)
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -48,7 +52,9 @@ int cmd_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format",  required_argument, NULL, 'f' },
 		{ "episode", required_argument, NULL, 'e' },
-		{ "victim",  required_argument, NULL, 'p' },
+		{ "victim",  required_argument, NULL, 'v' },
+		{ "pid",     required_argument, NULL, 'p' },
+		{ "detail",  no_argument,       NULL, 'd' },
 		{ "output",  required_argument, NULL, 'o' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -63,7 +69,7 @@ int cmd_report(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:e:p:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:e:v:p:do:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			fmt = ol_report_format_parse(optarg);
@@ -74,12 +80,19 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		case 'e':
+		case 'v':
 		case 'p':
-			if (parse_int(optarg, c == 'e' ? &o.episode : &o.victim_pid)) {
-				fprintf(stderr, "oomlens: '%s' is not a positive number\n",
-					optarg);
+			if (parse_int(optarg, c == 'p', c == 'e' ? &o.episode : c == 'v' ?
+				      &o.victim : &o.pid)) {
+				fprintf(stderr, "oomlens: '%s' is not a %s\n", optarg,
+					c == 'p' ? "pid" : "database id (0, 1, ...)");
 				return cmd_usage("report", stderr, 2);
 			}
+			o.by_episode |= c == 'e';
+			o.by_victim |= c == 'v';
+			break;
+		case 'd':
+			o.detail = true;
 			break;
 		case 'o':
 			/* "-": standard output, as without -o */
