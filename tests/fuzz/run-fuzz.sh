@@ -26,10 +26,10 @@ B=${FUZZ_BUILD:-/tmp/oomlens-fuzz}
 CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || { echo "run-fuzz: $CC not found (apt-get install clang)" >&2; exit 1; }
 
-PKGS="libtracecmd libtracefs libtraceevent sqlite3"
+PKGS="libtracecmd libtracefs libtraceevent sqlite3 zlib liblzma libzstd jansson"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-std=gnu11 -g -O1 -I$TOP -D_GNU_SOURCE $(pkg-config --cflags $PKGS) $SAN"
-LIBS="$(pkg-config --libs $PKGS) -lm"
+LIBS="$(pkg-config --libs $PKGS) -lbz2 -lm"
 
 mkdir -p "$B/obj" || exit 1
 objs=""
