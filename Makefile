@@ -150,6 +150,11 @@ check: deps
 	@-$(MAKE) --no-print-directory deps-browser
 	@sh tests/run.sh
 
+# libFuzzer harnesses (clang): each for FUZZ_SECONDS, going on past findings.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@nice -n 10 sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench.sh

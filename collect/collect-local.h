@@ -123,6 +123,9 @@ int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg
 /* Content probes on the first bytes of a text file (detect.c). */
 bool ol_kmsg_probe_text(const char *buf, size_t len);
 bool ol_ftrace_probe_text(const char *buf, size_t len);
+struct ol_buf;
+/* One ftrace text line -> @fields JSON, nothing stored (fuzzing).  1 or 0. */
+int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields);
 
 
 extern const char ol_schema_sql[];

@@ -99,9 +99,16 @@ const char *ol_store_errmsg(struct ol_store *st);
 void ol_store_close(struct ol_store *st);
 
 /*
+ * When set, the trace.dat importer stores the file offset of each record
+ * it reads there (a crash-containing parent names it, cmd/contain.c).
+ */
+extern volatile unsigned long long *ol_tracedat_where;
+
+/*
  * Import a trace.dat file into the store as one source.  Returns 0, or -1
  * with *@err naming the file and what is wrong (free() it).  @progress
  * (may be NULL) is told how far the import is, with @progress_ctx.
+ * @st NULL: parse and decode every record, store nothing (fuzzing).
  */
 int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
 		       void *progress_ctx, char **err);

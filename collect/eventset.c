@@ -112,11 +112,51 @@ static enum kind classify(struct tep_event *e)
 	return K_KEEP;
 }
 
-static long long field_num(struct tep_format_field *f, const void *data, bool *ok)
+/*
+ * The bytes of @f inside @rec, or NULL when they are not all inside it.
+ * libtraceevent (1.7) reads a field at the offset and size its format
+ * says, and a __data_loc field where the record's own u32 points, without
+ * comparing either with the record's size: a corrupt trace.dat made
+ * oomlens read past the mapped file (SIGBUS in ol_buf_json_str).
+ */
+static const char *field_bytes(struct tep_handle *tep, struct tep_format_field *f,
+			       struct tep_record *rec, int *len)
+{
+	unsigned int size = rec->size > 0 ? (unsigned int)rec->size : 0;
+	const char *data = rec->data;
+
+	*len = 0;
+	if (!data || f->offset < 0 || f->size <= 0 ||
+	    (unsigned int)f->size > size || (unsigned int)f->offset > size - (unsigned int)f->size)
+		return NULL;
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		unsigned long long v;
+		unsigned int off, n;
+
+		if (f->size != 4)
+			return NULL;
+		v = tep_read_number(tep, data + f->offset, 4);
+		off = (unsigned int)(v & 0xffff);
+		n = (unsigned int)(v >> 16) & 0xffff;
+		/* __rel_loc (5.18+): relative to the end of the field */
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += (unsigned int)f->offset + 4;
+		if (off > size || n > size - off)
+			return NULL;
+		*len = (int)n;
+		return data + off;
+	}
+	*len = f->size;
+	return data + f->offset;
+}
+
+static long long field_num(struct tep_format_field *f, struct tep_record *rec, bool *ok)
 {
 	unsigned long long v = 0;
+	int len;
 
-	*ok = tep_read_number_field(f, data, &v) == 0;
+	*ok = field_bytes(f->event->tep, f, rec, &len) &&
+	      tep_read_number_field(f, rec->data, &v) == 0;
 	if (!*ok)
 		return 0;
 	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
@@ -146,7 +186,7 @@ static void field_json(struct ol_conv *c, struct tep_event *e,
 	ol_buf_add(b, ":", 1);
 	if (is_char_array(f)) {
 		int len = 0;
-		const char *p = tep_get_field_raw(NULL, e, f->name, rec, &len, 0);
+		const char *p = field_bytes(c->tep, f, rec, &len);
 
 		if (p && len > 0)
 			ol_buf_json_str(b, p, (size_t)len);
@@ -155,12 +195,12 @@ static void field_json(struct ol_conv *c, struct tep_event *e,
 	} else if ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8) {
 		ol_buf_puts(b, "null");	/* no array the analysis needs */
 	} else if ((f->flags & TEP_FIELD_IS_POINTER) || strchr(f->type, '*')) {
-		unsigned long long v = (unsigned long long)field_num(f, rec->data, &ok);
+		unsigned long long v = (unsigned long long)field_num(f, rec, &ok);
 
 		/* kernel pointers do not fit JSON's doubles: hex strings */
 		ol_buf_printf(b, ok ? "\"0x%llx\"" : "null", v);
 	} else {
-		long long v = field_num(f, rec->data, &ok);
+		long long v = field_num(f, rec, &ok);
 
 		if (!ok)
 			ol_buf_puts(b, "null");
@@ -177,7 +217,7 @@ static long long get_num(struct tep_event *e, const char *name,
 	struct tep_format_field *f = tep_find_field(e, name);
 
 	*ok = false;
-	return f ? field_num(f, rec->data, ok) : 0;
+	return f ? field_num(f, rec, ok) : 0;
 }
 
 /* The task an event is about; -1 when it names none. */
@@ -199,6 +239,7 @@ static const char *const comm_field[] = {
 static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 		       struct tep_record *rec)
 {
+	struct tep_format_field *f;
 	const char *p;
 	int len = 0;
 
@@ -207,7 +248,8 @@ static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 	c->have_flags = false;
 	if (k < K_FORK)
 		return;
-	p = tep_get_field_raw(NULL, e, comm_field[k], rec, &len, 0);
+	f = tep_find_field(e, comm_field[k]);
+	p = f ? field_bytes(c->tep, f, rec, &len) : NULL;
 	if (p && len > 0) {
 		size_t n = strnlen(p, (size_t)len);
 
