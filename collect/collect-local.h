@@ -9,6 +9,23 @@
 
 extern const char ol_schema_sql[];
 extern const char ol_index_sql[];
+extern const char ol_index_multi_sql[];
+
+/* text -> id (collect/intern.c).  Zero-initialize; ol_intern_clear() frees. */
+struct ol_intern_slot {
+	char		*text;		/* NULL: free slot */
+	unsigned	h;
+	int		id;
+};
+struct ol_intern {
+	struct ol_intern_slot *slot;
+	size_t		cap, n;
+};
+
+const struct ol_intern_slot *ol_intern_get(const struct ol_intern *t, const char *s);
+/* Adds or updates @s -> @id: the slot (its text is a stable copy), NULL out of memory. */
+const struct ol_intern_slot *ol_intern_put(struct ol_intern *t, const char *s, int id);
+void ol_intern_clear(struct ol_intern *t);
 
 /* A growable string buffer (never fails silently: ->oom is set). */
 struct ol_buf {

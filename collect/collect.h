@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OL_SCHEMA_VERSION	1
+#define OL_SCHEMA_VERSION	2
 #define OL_VERSION		"0.1"
 
 struct ol_store;
@@ -30,6 +30,8 @@ struct ol_store;
  * @fields is a JSON object with the event's own fields, read by name from
  * the source's own format (so a pid-only mark_victim simply has fewer).
  */
+#define OL_EVENT_COLS	4
+
 struct ol_event {
 	int64_t		ts_ns;
 	int		cpu;
@@ -37,7 +39,17 @@ struct ol_event {
 	const char	*comm;		/* may be NULL: unknown */
 	const char	*name;		/* "system:event", e.g. "oom:mark_victim" */
 	int		target;
-	const char	*fields;	/* JSON object text, never NULL */
+	const char	*fields;	/* JSON object text; NULL: the typed fields below */
+	/*
+	 * Typed fields (fields == NULL): @layout lists up to OL_EVENT_COLS
+	 * "t:field" (t: i integer, p pointer, s string), NULL-terminated; the
+	 * same array (address and text) for every event of one kind within a
+	 * source.  Column i is val[i], or str[i] for an s field (printable
+	 * ASCII without '"' or '\\').
+	 */
+	const char *const *layout;
+	int64_t		val[OL_EVENT_COLS];
+	const char	*str[OL_EVENT_COLS];
 };
 
 /*

@@ -47,12 +47,25 @@ enum kind {
 	K_MARK_VICTIM,
 };
 
+/*
+ * How an event's fields become typed columns (schema 2): at most
+ * OL_EVENT_COLS of them, each a char array, a pointer or a number of at
+ * most 8 bytes; made once per event id.
+ */
+struct layout {
+	const char	*cols[OL_EVENT_COLS + 1];	/* "t:field", NULL-terminated */
+	struct tep_format_field *f[OL_EVENT_COLS];
+	char		text[OL_EVENT_COLS][80];
+};
+
 struct ol_conv {
 	struct tep_handle *tep;
 	unsigned char	*kind;		/* by event id */
 	char		**names;	/* "system:event" by event id, made once */
+	struct layout	**layouts;	/* by event id; NULL: JSON fields */
 	int		nkind;
 	struct ol_buf	fields;
+	char		str[OL_EVENT_COLS][256];	/* typed string columns */
 	struct ol_taskmap tasks;
 	/* what the last converted event says about tasks */
 	enum kind	last;
@@ -71,9 +84,11 @@ struct ol_conv *ol_conv_new(struct tep_handle *tep)
 	c->nkind = 65536;	/* event ids are 16 bits in the ring buffer */
 	c->kind = calloc((size_t)c->nkind, 1);
 	c->names = calloc((size_t)c->nkind, sizeof(*c->names));
-	if (!c->kind || !c->names) {
+	c->layouts = calloc((size_t)c->nkind, sizeof(*c->layouts));
+	if (!c->kind || !c->names || !c->layouts) {
 		free(c->kind);
 		free(c->names);
+		free(c->layouts);
 		free(c);
 		return NULL;
 	}
@@ -86,9 +101,12 @@ void ol_conv_free(struct ol_conv *c)
 		return;
 	int i;
 
-	for (i = 0; i < c->nkind; i++)
+	for (i = 0; i < c->nkind; i++) {
 		free(c->names[i]);
+		free(c->layouts[i]);
+	}
 	free(c->names);
+	free(c->layouts);
 	free(c->kind);
 	ol_taskmap_free(&c->tasks);
 	ol_buf_free(&c->fields);
@@ -133,6 +151,11 @@ static bool is_char_array(const struct tep_format_field *f)
 	       ((f->flags & TEP_FIELD_IS_ARRAY) && !strncmp(f->type, "char", 4));
 }
 
+static bool is_pointer(const struct tep_format_field *f)
+{
+	return (f->flags & TEP_FIELD_IS_POINTER) || strchr(f->type, '*');
+}
+
 /* Append one field as "name":value to the JSON object being built. */
 static void field_json(struct ol_conv *c, struct tep_event *e,
 		       struct tep_format_field *f, struct tep_record *rec)
@@ -154,7 +177,7 @@ static void field_json(struct ol_conv *c, struct tep_event *e,
 			ol_buf_puts(b, "null");
 	} else if ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8) {
 		ol_buf_puts(b, "null");	/* no array the analysis needs */
-	} else if ((f->flags & TEP_FIELD_IS_POINTER) || strchr(f->type, '*')) {
+	} else if (is_pointer(f)) {
 		unsigned long long v = (unsigned long long)field_num(f, rec->data, &ok);
 
 		/* kernel pointers do not fit JSON's doubles: hex strings */
@@ -220,6 +243,77 @@ static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 		c->clone_flags = get_num(e, "clone_flags", rec, &c->have_flags);
 }
 
+/* The typed layout of @e, NULL when its fields stay JSON (or out of memory). */
+static struct layout *make_layout(struct tep_event *e)
+{
+	struct tep_format_field *f;
+	struct layout *l;
+	int n = 0;
+
+	for (f = e->format.fields; f; f = f->next, n++)
+		if (n == OL_EVENT_COLS || strlen(f->name) > 70 ||
+		    (!is_char_array(f) && ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8)))
+			return NULL;
+	if (!n || !(l = calloc(1, sizeof(*l))))
+		return NULL;
+	for (n = 0, f = e->format.fields; f; f = f->next, n++) {
+		snprintf(l->text[n], sizeof(l->text[n]), "%c:%s",
+			 is_char_array(f) ? 's' : is_pointer(f) ? 'p' : 'i', f->name);
+		l->cols[n] = l->text[n];
+		l->f[n] = f;
+	}
+	return l;
+}
+
+/* A string a typed column may hold: the JSON text needs no escape. */
+static bool plain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+			return false;
+	return true;
+}
+
+/*
+ * The fields of @rec into @ev's typed columns: false when one does not
+ * fit (a string with bytes JSON escapes, an unsigned value past INT64_MAX,
+ * an unreadable field), and the row keeps JSON fields.
+ */
+static bool fill_typed(struct ol_conv *c, const struct layout *l, struct tep_event *e,
+		       struct tep_record *rec, struct ol_event *ev)
+{
+	int i;
+
+	for (i = 0; l->cols[i]; i++) {
+		struct tep_format_field *f = l->f[i];
+		bool ok;
+
+		if (l->cols[i][0] == 's') {
+			int len = 0;
+			const char *p = tep_get_field_raw(NULL, e, f->name, rec, &len, 0);
+			size_t n;
+
+			if (!p || len <= 0)
+				return false;
+			n = strnlen(p, (size_t)len);
+			if (n >= sizeof(c->str[i]) || !plain(p, n))
+				return false;
+			memcpy(c->str[i], p, n);
+			c->str[i][n] = '\0';
+			ev->str[i] = c->str[i];
+			continue;
+		}
+		ev->val[i] = field_num(f, rec->data, &ok);
+		if (!ok || (ev->val[i] < 0 && l->cols[i][0] == 'i' &&
+			    !(f->flags & TEP_FIELD_IS_SIGNED)))
+			return false;
+	}
+	ev->layout = l->cols;
+	return true;
+}
+
 int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *ev)
 {
 	struct tep_event *e;
@@ -243,6 +337,8 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 		k = classify(e);
 		if (k != K_SKIP && !(c->names[id] = ol_strdupf("%s:%s", e->system, e->name)))
 			return -1;
+		if (k != K_SKIP)
+			c->layouts[id] = make_layout(e);
 		c->kind[id] = k;
 	}
 	if (k == K_SKIP)
@@ -254,15 +350,18 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 		if (get_num(e, "sig", rec, &ok) != 9 || !ok)
 			return 0;
 	}
-	ol_buf_reset(&c->fields);
-	ol_buf_add(&c->fields, "{", 1);
-	for (f = e->format.fields; f; f = f->next)
-		field_json(c, e, f, rec);
-	ol_buf_add(&c->fields, "}", 1);
-	if (c->fields.oom)
-		return -1;
-
 	memset(ev, 0, sizeof(*ev));
+	if (!c->layouts[id] || !fill_typed(c, c->layouts[id], e, rec, ev)) {
+		ol_buf_reset(&c->fields);
+		ol_buf_add(&c->fields, "{", 1);
+		for (f = e->format.fields; f; f = f->next)
+			field_json(c, e, f, rec);
+		ol_buf_add(&c->fields, "}", 1);
+		if (c->fields.oom)
+			return -1;
+		ev->fields = c->fields.s;
+		ev->layout = NULL;
+	}
 	ev->ts_ns = (int64_t)rec->ts;
 	ev->cpu = rec->cpu;
 	ev->pid = tep_data_pid(c->tep, rec);
@@ -271,7 +370,6 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 		ev->comm = NULL;
 	ev->name = c->names[id];
 	ev->target = event_target(e, k, rec);
-	ev->fields = c->fields.s;
 	task_facts(c, e, k, rec);
 	return 1;
 }

@@ -18,11 +18,17 @@
 
 #include "collect/collect-local.h"
 
-enum { ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP, ST_NR };
+#define OL_STR_(x)	#x
+#define OL_STR(x)	OL_STR_(x)
+
+enum {
+	ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP,
+	ST_NAME_GET, ST_NAME_ADD, ST_STR_GET, ST_STR_ADD, ST_NR
+};
 
 static const char *const stmt_sql[ST_NR] = {
-	[ST_EVENT] = "INSERT INTO events(source_id, ts_ns, cpu, pid, comm, name, target, fields)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_EVENT] = "INSERT INTO ev(source_id, ts_ns, cpu, pid, comm, name, target,"
+		     " a, b, c, d, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	/* A real fact replaces an assumption; comm follows exec/rename. */
 	[ST_TASK] = "INSERT INTO tasks(pid, tgid, comm, how) VALUES (?1, ?2, ?3, ?4)"
 		    " ON CONFLICT(pid) DO UPDATE SET"
@@ -30,15 +36,36 @@ static const char *const stmt_sql[ST_NR] = {
 		    " how = CASE WHEN excluded.how = 'assumed' THEN how ELSE excluded.how END,"
 		    " comm = coalesce(excluded.comm, comm)",
 	[ST_TASK_ASSUMED] = "INSERT OR IGNORE INTO tasks(pid, tgid, comm, how)"
-			    " SELECT pid, pid, comm, 'assumed' FROM events"
-			    " WHERE source_id = ?1 AND pid > 0"
-			    " UNION SELECT target, target, NULL, 'assumed' FROM events"
-			    " WHERE source_id = ?1 AND target > 0",
+			    " VALUES (?1, ?1, ?2, 'assumed')",
 	[ST_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
 	[ST_META_DEFAULT] = "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
 	[ST_FORMAT] = "INSERT OR REPLACE INTO formats(source_id, system, event, id, format)"
 		      " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_GAP] = "INSERT INTO gaps(source_id, cpu, prev_ns, ts_ns, lost) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_NAME_GET] = "SELECT id FROM names WHERE name = ?1 AND f1 IS ?2 AND f2 IS ?3"
+			" AND f3 IS ?4 AND f4 IS ?5",
+	[ST_NAME_ADD] = "INSERT INTO names(name, f1, f2, f3, f4) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_STR_GET] = "SELECT id FROM strings WHERE text = ?1",
+	[ST_STR_ADD] = "INSERT INTO strings(text) VALUES (?1)",
+};
+
+/* Last (name, layout) -> names.id answers, by address (checked by text). */
+#define NAME_CACHE	64
+/* Last comm address -> strings.id answers (libtraceevent's comms stay put). */
+#define COMM_CACHE	1024
+#define MAX_PID		(1 << 22)	/* PID_MAX_LIMIT on 64-bit */
+
+/*
+ * What a source's rows say about tasks never seen created: written as
+ * "assumed" tasks (their own process) when the source is finished.  As
+ * schema 1 did with a UNION over the source's rows: a thread that was
+ * the target of a row, or ran one without a known comm, gets no comm;
+ * otherwise the least of its comms.
+ */
+enum { PT_COMM = 1, PT_NOCOMM = 2, PT_WRITTEN = 4 };
+struct pidinfo {
+	const char	*comm;		/* interned text */
+	unsigned char	flags;
 };
 
 struct ol_store {
@@ -52,6 +79,21 @@ struct ol_store {
 	bool		committed;	/* a source reached the file: keep it */
 	long long	nevents;
 	sqlite3_stmt	*st[ST_NR];
+	struct ol_intern strs;		/* strings.text -> id */
+	struct ol_intern names;		/* "name\nf1\nf2.." -> names.id */
+	struct {
+		const char *name;
+		const char *const *layout;
+		const char *text;	/* the interned key */
+		int id;
+	} name_cache[NAME_CACHE];
+	struct {
+		const char *p;
+		struct ol_intern_slot e;	/* a copy: slots move as the table grows */
+	} comm_cache[COMM_CACHE];
+	struct pidinfo	*pids;		/* by pid */
+	int		npids;
+	int		maxpid;		/* highest pid with an entry */
 	char		*err;
 };
 
@@ -89,7 +131,20 @@ static int exec(struct ol_store *st, const char *sql)
 	return 0;
 }
 
-/* user_version: 0 for a new file; refuse foreign and newer databases. */
+/*
+ * Schema 1 (oomlens 0.1) stored every event as a wide row with its JSON
+ * fields; its rows are not converted: the sources hold everything, and
+ * importing them again is as fast as a conversion would be.
+ */
+static char *old_schema_msg(const char *path, int version)
+{
+	return ol_strdupf("'%s': a schema-%d database of an older oomlens; this one "
+			  "reads schema %d: import its sources again into a new database "
+			  "('oomlens import SOURCE... -o NEW.db')", path, version,
+			  OL_SCHEMA_VERSION);
+}
+
+/* user_version: 0 for a new file; refuse foreign, older and newer databases. */
 static int check_schema(struct ol_store *st)
 {
 	sqlite3_stmt *s = NULL;
@@ -117,6 +172,10 @@ static int check_schema(struct ol_store *st)
 		set_err(st, "'%s': database schema version %d is newer than this oomlens "
 			"understands (%d); use a newer oomlens", st->path, version,
 			OL_SCHEMA_VERSION);
+		goto out;
+	}
+	if (tables > 0 && version >= 1 && version < OL_SCHEMA_VERSION) {
+		st->err = old_schema_msg(st->path, version);
 		goto out;
 	}
 	if (tables > 0 && (version == 0 || !has_meta)) {
@@ -217,9 +276,38 @@ static int step(struct ol_store *st, sqlite3_stmt *s)
 	return 0;
 }
 
+/*
+ * Forget what was interned and seen: at the start of a source (the ids
+ * may belong to a rolled-back one, the addresses to freed memory).
+ */
+static void reset_caches(struct ol_store *st)
+{
+	ol_intern_clear(&st->strs);
+	ol_intern_clear(&st->names);
+	memset(st->name_cache, 0, sizeof(st->name_cache));
+	memset(st->comm_cache, 0, sizeof(st->comm_cache));
+	if (st->pids)
+		memset(st->pids, 0, (size_t)st->npids * sizeof(*st->pids));
+	st->maxpid = 0;
+}
+
+/* Do the rows of more than one source share the database? */
+static bool multi_source(struct ol_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	bool multi = false;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sources WHERE events > 0",
+			       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		multi = sqlite3_column_int(s, 0) > 1;
+	sqlite3_finalize(s);
+	return multi;
+}
+
 /* Undo the current source only (inside ol_store_begin(): to its savepoint). */
 static void rollback_source(struct ol_store *st)
 {
+	reset_caches(st);
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (st->outer)
@@ -302,10 +390,11 @@ int ol_store_begin_source(struct ol_store *st, const char *path, const char *kin
 	if (st->source)
 		return set_err(st, "'%s': a source is already open", st->path);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	reset_caches(st);
 	if (exec(st, st->outer ? "SAVEPOINT source" : "BEGIN IMMEDIATE") ||
 	    exec(st, ol_schema_sql))
 		goto fail;
-	if (exec(st, "PRAGMA user_version = 1") || prepare_all(st))
+	if (exec(st, "PRAGMA user_version = " OL_STR(OL_SCHEMA_VERSION)) || prepare_all(st))
 		goto fail;
 	if (file_id(path, fid, sizeof(fid)) && already_imported(st, path, fid))
 		goto fail;
@@ -344,22 +433,41 @@ fail:
 	return -1;
 }
 
+/* The assumed tasks of the source's rows not written yet (see struct pidinfo). */
+static int write_assumed_tasks(struct ol_store *st)
+{
+	sqlite3_stmt *s = st->st[ST_TASK_ASSUMED];
+	int pid;
+
+	for (pid = 1; pid <= st->maxpid; pid++) {
+		struct pidinfo *p = &st->pids[pid];
+
+		if (!p->flags || (p->flags & PT_WRITTEN))
+			continue;
+		sqlite3_bind_int(s, 1, pid);
+		if (p->flags & PT_NOCOMM)
+			sqlite3_bind_null(s, 2);
+		else
+			sqlite3_bind_text(s, 2, p->comm, -1, SQLITE_STATIC);
+		if (step(st, s))
+			return -1;
+		p->flags |= PT_WRITTEN;
+	}
+	return 0;
+}
+
 /*
- * Facts computed once per source at commit: the tgid of every event's
- * task (threads not seen forking are assumed to be their own process),
- * the source's event count, and the lost-event totals per CPU.
+ * Facts computed once per source at commit: the tasks its rows name that
+ * were never seen created, the source's event count, the lost-event
+ * totals per CPU, and the indexes.
  */
 static int finish_source(struct ol_store *st)
 {
 	char sql[1024];
-	sqlite3_stmt *s = st->st[ST_TASK_ASSUMED];
 
-	sqlite3_bind_int(s, 1, st->source);
-	if (step(st, s))
+	if (write_assumed_tasks(st))
 		return -1;
 	snprintf(sql, sizeof(sql),
-		 "UPDATE events SET tgid = coalesce((SELECT tgid FROM tasks t WHERE t.pid = events.pid), pid)"
-		 " WHERE source_id = %d AND tgid IS NULL;"
 		 "UPDATE sources SET events = %lld WHERE id = %d;"
 		 /* a gap of unknown size (-1) counts as one lost event */
 		 "WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c"
@@ -369,8 +477,10 @@ static int finish_source(struct ol_store *st)
 		 " (SELECT coalesce(sum(max(lost, 1)), 0) FROM gaps WHERE cpu = n) FROM c;"
 		 "INSERT OR REPLACE INTO meta(key, value)"
 		 " SELECT 'lost.total', coalesce(sum(max(lost, 1)), 0) FROM gaps;",
-		 st->source, st->nevents, st->source);
-	return exec(st, sql) || exec(st, ol_index_sql) ? -1 : 0;
+		 st->nevents, st->source);
+	if (exec(st, sql) || exec(st, ol_index_sql))
+		return -1;
+	return st->source > 1 && multi_source(st) ? exec(st, ol_index_multi_sql) : 0;
 }
 
 int ol_store_end_source(struct ol_store *st, bool ok)
@@ -403,21 +513,186 @@ int ol_store_checkpoint(struct ol_store *st)
 	return 0;
 }
 
+/* strings.id of @text, added when new: > 0, or -1. */
+static int string_id(struct ol_store *st, const char *text, const struct ol_intern_slot **slot)
+{
+	const struct ol_intern_slot *e = ol_intern_get(&st->strs, text);
+	sqlite3_stmt *s;
+	int id = 0;
+
+	if (!e) {
+		s = st->st[ST_STR_GET];
+		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			id = sqlite3_column_int(s, 0);
+		if (step(st, s))
+			return -1;
+		if (!id) {
+			s = st->st[ST_STR_ADD];
+			sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+			if (step(st, s))
+				return -1;
+			id = (int)sqlite3_last_insert_rowid(st->db);
+		}
+		if (!(e = ol_intern_put(&st->strs, text, id)))
+			return set_err(st, "out of memory");
+	}
+	if (slot)
+		*slot = e;
+	return e->id;
+}
+
+/* The interned comm @p (a cache by address first): its id and text, or NULL. */
+static const struct ol_intern_slot *comm_slot(struct ol_store *st, const char *p)
+{
+	size_t h = ((uintptr_t)p >> 3) % COMM_CACHE;
+	const struct ol_intern_slot *e;
+
+	if (st->comm_cache[h].p == p && !strcmp(st->comm_cache[h].e.text, p))
+		return &st->comm_cache[h].e;
+	if (string_id(st, p, &e) < 0)
+		return NULL;
+	st->comm_cache[h].p = p;
+	st->comm_cache[h].e = *e;
+	return &st->comm_cache[h].e;
+}
+
+/* names.id of @name with @layout (NULL: JSON fields), added when new. */
+static int name_id(struct ol_store *st, const char *name, const char *const *layout)
+{
+	size_t h = (((uintptr_t)name >> 3) ^ ((uintptr_t)layout >> 3)) % NAME_CACHE;
+	const struct ol_intern_slot *e;
+	struct ol_buf key = { 0 };
+	sqlite3_stmt *s;
+	int i, id = 0;
+
+	/* by address, then by text: ftrace-text rewrites its name in place */
+	if (st->name_cache[h].name == name && st->name_cache[h].layout == layout &&
+	    st->name_cache[h].text) {
+		const char *t = st->name_cache[h].text;
+		size_t n = strlen(name);
+
+		if (!strncmp(t, name, n) && (!t[n] || t[n] == '\n'))
+			return st->name_cache[h].id;
+	}
+	ol_buf_puts(&key, name);
+	for (i = 0; layout && i < OL_EVENT_COLS && layout[i]; i++) {
+		ol_buf_add(&key, "\n", 1);
+		ol_buf_puts(&key, layout[i]);
+	}
+	if (key.oom) {
+		ol_buf_free(&key);
+		return set_err(st, "out of memory");
+	}
+	if (!(e = ol_intern_get(&st->names, key.s))) {
+		for (i = 0; i < 2 && !id; i++) {
+			int j;
+
+			s = st->st[i ? ST_NAME_ADD : ST_NAME_GET];
+			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+			for (j = 0; j < OL_EVENT_COLS; j++)
+				if (layout && layout[j] && (j == 0 || layout[j - 1]))
+					sqlite3_bind_text(s, 2 + j, layout[j], -1, SQLITE_STATIC);
+				else
+					sqlite3_bind_null(s, 2 + j);
+			if (!i && sqlite3_step(s) == SQLITE_ROW)
+				id = sqlite3_column_int(s, 0);
+			if (step(st, s)) {
+				ol_buf_free(&key);
+				return -1;
+			}
+			if (i)
+				id = (int)sqlite3_last_insert_rowid(st->db);
+		}
+		e = ol_intern_put(&st->names, key.s, id);
+	}
+	ol_buf_free(&key);
+	if (!e)
+		return set_err(st, "out of memory");
+	st->name_cache[h].name = name;
+	st->name_cache[h].layout = layout;
+	st->name_cache[h].text = e->text;
+	st->name_cache[h].id = e->id;
+	return e->id;
+}
+
+/* What row @pid ran (@comm, NULL unknown) or was the target of (@target) says. */
+static int note_pid(struct ol_store *st, int pid, const char *comm, bool target)
+{
+	struct pidinfo *p;
+
+	if (pid <= 0 || pid > MAX_PID)
+		return 0;
+	if (pid >= st->npids) {
+		int n = st->npids ? st->npids : 4096;
+		struct pidinfo *t;
+
+		while (n <= pid)
+			n *= 2;
+		if (!(t = realloc(st->pids, (size_t)n * sizeof(*t))))
+			return set_err(st, "out of memory");
+		memset(t + st->npids, 0, (size_t)(n - st->npids) * sizeof(*t));
+		st->pids = t;
+		st->npids = n;
+	}
+	if (pid > st->maxpid)
+		st->maxpid = pid;
+	p = &st->pids[pid];
+	if (target || !comm)
+		p->flags |= PT_NOCOMM;
+	else if (!(p->flags & PT_COMM) || (p->comm != comm && strcmp(comm, p->comm) < 0)) {
+		p->comm = comm;
+		p->flags |= PT_COMM;
+	}
+	return 0;
+}
+
 int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 {
 	sqlite3_stmt *s = st->st[ST_EVENT];
+	const struct ol_intern_slot *comm = NULL;
+	int i, name;
 
+	if (ev->comm && !(comm = comm_slot(st, ev->comm)))
+		return -1;
+	if ((name = name_id(st, ev->name, ev->fields ? NULL : ev->layout)) < 0)
+		return -1;
 	sqlite3_bind_int(s, 1, st->source);
 	sqlite3_bind_int64(s, 2, ev->ts_ns);
 	sqlite3_bind_int(s, 3, ev->cpu);
 	sqlite3_bind_int(s, 4, ev->pid);
-	if (ev->comm)
-		sqlite3_bind_text(s, 5, ev->comm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, ev->name, -1, SQLITE_STATIC);
+	if (comm)
+		sqlite3_bind_int(s, 5, comm->id);
+	else
+		sqlite3_bind_null(s, 5);
+	sqlite3_bind_int(s, 6, name);
 	if (ev->target >= 0)
 		sqlite3_bind_int(s, 7, ev->target);
-	sqlite3_bind_text(s, 8, ev->fields, -1, SQLITE_STATIC);
-	if (step(st, s))
+	else
+		sqlite3_bind_null(s, 7);
+	for (i = 0; i < OL_EVENT_COLS; i++) {
+		if (ev->fields || !ev->layout || !ev->layout[i] || (i && !ev->layout[i - 1])) {
+			sqlite3_bind_null(s, 8 + i);
+		} else if (ev->layout[i][0] == 's') {
+			int id = string_id(st, ev->str[i], NULL);
+
+			if (id < 0)
+				return -1;
+			sqlite3_bind_int(s, 8 + i, id);
+		} else {
+			sqlite3_bind_int64(s, 8 + i, ev->val[i]);
+		}
+	}
+	if (ev->fields)
+		sqlite3_bind_text(s, 12, ev->fields, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 12);
+	i = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (i != SQLITE_DONE)
+		return set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
+	if (note_pid(st, ev->pid, comm ? comm->text : NULL, false) ||
+	    (ev->target > 0 && note_pid(st, ev->target, NULL, true)))
 		return -1;
 	st->nevents++;
 	return 0;
@@ -523,6 +798,8 @@ void ol_store_close(struct ol_store *st)
 		ol_store_commit(st, false);
 	for (i = 0; i < ST_NR; i++)
 		sqlite3_finalize(st->st[i]);
+	reset_caches(st);
+	free(st->pids);
 	/*
 	 * A file we created and never committed a source to goes away.  What
 	 * we committed ourselves is known without asking SQLite (which may
@@ -561,6 +838,11 @@ void *ol_db_open_readonly(const char *path, char **err)
 		goto bad;
 	version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
+	if (version < OL_SCHEMA_VERSION) {
+		*err = old_schema_msg(path, version);
+		sqlite3_close(db);
+		return NULL;
+	}
 	if (version > OL_SCHEMA_VERSION) {
 		*err = ol_strdupf("'%s': database schema version %d is newer than this "
 				  "oomlens understands (%d)", path, version, OL_SCHEMA_VERSION);
