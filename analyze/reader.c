@@ -84,6 +84,7 @@ struct ol_reader {
 	char **strs;			/* strings.text by id */
 	int nstrs;
 	int reaper_comm;		/* strings.id of "oom_reaper", -1 none */
+	char *scratch;			/* ol_reader_fields()'s, TYPED_MAX bytes */
 	bool threaded, chunked;
 	int nr;				/* readers */
 	int cur;			/* the reader whose batch comes next */
@@ -198,46 +199,44 @@ static char *put_num(char *p, int64_t v, bool hex)
 	return p;
 }
 
+/* Room for one typed row's JSON: NCOLS keys of < 80 and strings of < 256. */
+#define TYPED_MAX	(NCOLS * (84 + 260) + 4)
+
 /*
  * The JSON fields of a typed row, as the importer wrote them in schema 1
- * (strings in typed columns need no escapes): offset, or -1.
+ * (strings in typed columns need no escapes).
  */
-static ptrdiff_t put_typed(const struct ol_reader *rd, struct ol_batch *bt,
-			   const struct rname *n, sqlite3_stmt *s)
+const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
+			     const struct ol_evrow *e)
 {
-	size_t need = 2, off = bt->tlen;
-	char *p, *start;
+	const struct rname *n;
+	char *p = rd->scratch;
 	int i;
 
-	for (i = 0; i < n->nf; i++) {
-		const char *t = n->type[i] == 's' ? str_of(rd, s, C_A + i) : NULL;
-
-		need += n->prelen[i] + (t ? strlen(t) + 2 : 24);
-	}
-	if (!(start = p = reserve(bt, need + 1)))
-		return -1;
+	if (e->fields >= 0)
+		return bt->text + e->fields;
+	n = &rd->names[e->name];
 	for (i = 0; i < n->nf; i++) {
 		memcpy(p, n->pre[i], n->prelen[i]);
 		p += n->prelen[i];
-		if (sqlite3_column_type(s, C_A + i) == SQLITE_NULL) {
+		if (e->nulls & (1u << i)) {
 			memcpy(p, "null", 4);
 			p += 4;
 		} else if (n->type[i] == 's') {
-			const char *t = str_of(rd, s, C_A + i);
-			size_t len = t ? strlen(t) : 0;
+			const char *t = e->v[i] > 0 && e->v[i] < rd->nstrs ? rd->strs[e->v[i]] : NULL;
+			size_t len = t ? strnlen(t, 255) : 0;
 
 			*p++ = '"';
 			memcpy(p, t ? t : "", len);
 			p += len;
 			*p++ = '"';
 		} else {
-			p = put_num(p, sqlite3_column_int64(s, C_A + i), n->type[i] == 'p');
+			p = put_num(p, e->v[i], n->type[i] == 'p');
 		}
 	}
 	*p++ = '}';
-	*p++ = 0;
-	bt->tlen += (size_t)(p - start);
-	return (ptrdiff_t)off;
+	*p = 0;
+	return rd->scratch;
 }
 
 /*
@@ -308,11 +307,19 @@ static int copy_row(struct rthread *rt, struct ol_batch *bt, struct ol_evrow *e)
 	default:
 		break;
 	}
-	if (sqlite3_column_type(s, C_FIELDS) != SQLITE_NULL || !n->nf)
-		off = put_text(bt, s, C_FIELDS, "{}");
-	else
-		off = put_typed(rd, bt, n, s);
-	if (off < 0)
+	if (n->nf && sqlite3_column_type(s, C_FIELDS) == SQLITE_NULL) {
+		int i;
+
+		e->name = name;
+		e->nulls = 0;
+		for (i = 0; i < n->nf; i++)
+			/* 0 is rare: only then ask whether it was NULL */
+			if (!(e->v[i] = sqlite3_column_int64(s, C_A + i)) &&
+			    sqlite3_column_type(s, C_A + i) == SQLITE_NULL)
+				e->nulls |= (uint8_t)(1u << i);
+		return 0;
+	}
+	if ((off = put_text(bt, s, C_FIELDS, "{}")) < 0)
 		return -1;
 	e->fields = off;
 	return 0;
@@ -337,7 +344,8 @@ static int load_dicts(struct ol_reader *rd, sqlite3 *db, char **err)
 	s = NULL;
 	rd->names = calloc((size_t)rd->nnames, sizeof(*rd->names));
 	rd->strs = calloc((size_t)rd->nstrs, sizeof(*rd->strs));
-	if (!rd->names || !rd->strs)
+	rd->scratch = malloc(TYPED_MAX);
+	if (!rd->names || !rd->strs || !rd->scratch)
 		goto nomem;
 	if (sqlite3_prepare_v2(db, "SELECT id, name, f1, f2, f3, f4 FROM names", -1, &s,
 			       NULL) != SQLITE_OK)
@@ -354,7 +362,7 @@ static int load_dicts(struct ol_reader *rd, sqlite3 *db, char **err)
 		for (i = 0; i < NCOLS; i++) {
 			const char *f = (const char *)sqlite3_column_text(s, 2 + i);
 
-			if (!f || strlen(f) < 3 || f[1] != ':')
+			if (!f || strlen(f) < 3 || strlen(f) > 80 || f[1] != ':')
 				break;
 			n->type[i] = f[0];
 			if (!(n->pre[i] = ol_fmt("%c\"%s\":", i ? ',' : '{', f + 2)))
@@ -400,6 +408,7 @@ static void free_dicts(struct ol_reader *rd)
 		free(rd->strs[i]);
 	free(rd->names);
 	free(rd->strs);
+	free(rd->scratch);
 }
 
 /*
