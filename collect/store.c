@@ -49,10 +49,29 @@ static const char *const stmt_sql[ST_NR] = {
 	[ST_STR_ADD] = "INSERT INTO strings(text) VALUES (?1)",
 };
 
+/*
+ * Events are inserted BATCH rows per statement: a multi-row INSERT costs
+ * one statement execution instead of BATCH (a third of an import's time
+ * with one row per statement).  Their names, comms and strings are
+ * interned when they are added, so a pending row is only numbers (and the
+ * JSON text of the rare rows that keep it).
+ */
+#define BATCH		64
+#define EV_COLS		12
+
+struct prow {
+	int64_t		ts, v[OL_EVENT_COLS];
+	int		cpu, pid, comm, name, target;
+	unsigned	nulls;		/* column i of a..d is NULL: bit i */
+	ptrdiff_t	fields;		/* in batch_text, -1 none */
+};
+
 /* Last (name, layout) -> names.id answers, by address (checked by text). */
-#define NAME_CACHE	64
+#define NAME_BITS	8
 /* Last comm address -> strings.id answers (libtraceevent's comms stay put). */
-#define COMM_CACHE	1024
+#define COMM_BITS	10
+/* Fibonacci hashing of addresses into 2^bits slots. */
+#define ADDR_HASH(p, bits)	((size_t)(((uintptr_t)(p) * 0x9e3779b97f4a7c15ull) >> (64 - (bits))))
 #define MAX_PID		(1 << 22)	/* PID_MAX_LIMIT on 64-bit */
 
 /*
@@ -86,11 +105,16 @@ struct ol_store {
 		const char *const *layout;
 		const char *text;	/* the interned key */
 		int id;
-	} name_cache[NAME_CACHE];
+	} name_cache[1 << NAME_BITS];
 	struct {
 		const char *p;
 		struct ol_intern_slot e;	/* a copy: slots move as the table grows */
-	} comm_cache[COMM_CACHE];
+	} comm_cache[1 << COMM_BITS];
+	struct prow	batch[BATCH];
+	int		nbatch;
+	bool		broken;		/* a flush out of ol_store_db() failed */
+	struct ol_buf	batch_text;
+	sqlite3_stmt	*batch_stmt;	/* BATCH rows */
 	struct pidinfo	*pids;		/* by pid */
 	int		npids;
 	int		maxpid;		/* highest pid with an entry */
@@ -99,6 +123,7 @@ struct ol_store {
 
 static int set_err(struct ol_store *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+static int flush_events(struct ol_store *st);
 
 static int set_err(struct ol_store *st, const char *fmt, ...)
 {
@@ -216,8 +241,9 @@ static struct ol_store *store_open(const char *path, bool bulk, char **err)
 		goto fail;
 	}
 	file = st->tmp ? st->tmp : path;
-	if (sqlite3_open_v2(file, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK) {
+	/* one thread at a time uses a store: no mutex around every call */
+	if (sqlite3_open_v2(file, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		set_err(st, "'%s': cannot open database: %s", path,
 			st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
@@ -248,6 +274,10 @@ struct ol_store *ol_store_open_bulk(const char *path, char **err)
 
 void *ol_store_db(struct ol_store *st)
 {
+	/* the caller reads the events: the pending ones first (an error
+	 * shows again at the source's end) */
+	if (flush_events(st))
+		st->broken = true;
 	return st->db;
 }
 
@@ -282,6 +312,9 @@ static int step(struct ol_store *st, sqlite3_stmt *s)
  */
 static void reset_caches(struct ol_store *st)
 {
+	st->nbatch = 0;
+	st->broken = false;
+	ol_buf_reset(&st->batch_text);
 	ol_intern_clear(&st->strs);
 	ol_intern_clear(&st->names);
 	memset(st->name_cache, 0, sizeof(st->name_cache));
@@ -465,7 +498,7 @@ static int finish_source(struct ol_store *st)
 {
 	char sql[1024];
 
-	if (write_assumed_tasks(st))
+	if (st->broken || flush_events(st) || write_assumed_tasks(st))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "UPDATE sources SET events = %lld WHERE id = %d;"
@@ -545,7 +578,7 @@ static int string_id(struct ol_store *st, const char *text, const struct ol_inte
 /* The interned comm @p (a cache by address first): its id and text, or NULL. */
 static const struct ol_intern_slot *comm_slot(struct ol_store *st, const char *p)
 {
-	size_t h = ((uintptr_t)p >> 3) % COMM_CACHE;
+	size_t h = ADDR_HASH(p, COMM_BITS);
 	const struct ol_intern_slot *e;
 
 	if (st->comm_cache[h].p == p && !strcmp(st->comm_cache[h].e.text, p))
@@ -560,7 +593,7 @@ static const struct ol_intern_slot *comm_slot(struct ol_store *st, const char *p
 /* names.id of @name with @layout (NULL: JSON fields), added when new. */
 static int name_id(struct ol_store *st, const char *name, const char *const *layout)
 {
-	size_t h = (((uintptr_t)name >> 3) ^ ((uintptr_t)layout >> 3)) % NAME_CACHE;
+	size_t h = ADDR_HASH((uintptr_t)name ^ ((uintptr_t)layout << 7), NAME_BITS);
 	const struct ol_intern_slot *e;
 	struct ol_buf key = { 0 };
 	sqlite3_stmt *s;
@@ -647,50 +680,120 @@ static int note_pid(struct ol_store *st, int pid, const char *comm, bool target)
 	return 0;
 }
 
+static void bind_row(sqlite3_stmt *s, int base, const struct ol_store *st,
+		     const struct prow *r)
+{
+	int i;
+
+	sqlite3_bind_int(s, base + 1, st->source);
+	sqlite3_bind_int64(s, base + 2, r->ts);
+	sqlite3_bind_int(s, base + 3, r->cpu);
+	sqlite3_bind_int(s, base + 4, r->pid);
+	if (r->comm)
+		sqlite3_bind_int(s, base + 5, r->comm);
+	else
+		sqlite3_bind_null(s, base + 5);
+	sqlite3_bind_int(s, base + 6, r->name);
+	if (r->target >= 0)
+		sqlite3_bind_int(s, base + 7, r->target);
+	else
+		sqlite3_bind_null(s, base + 7);
+	for (i = 0; i < OL_EVENT_COLS; i++)
+		if (r->nulls & (1u << i))
+			sqlite3_bind_null(s, base + 8 + i);
+		else
+			sqlite3_bind_int64(s, base + 8 + i, r->v[i]);
+	if (r->fields >= 0)
+		sqlite3_bind_text(s, base + 12, st->batch_text.s + r->fields, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, base + 12);
+}
+
+/* The pending rows into ev, in order: 0, or -1. */
+static int flush_events(struct ol_store *st)
+{
+	int i, rc = SQLITE_DONE;
+
+	if (!st->nbatch)
+		return 0;
+	if (st->nbatch == BATCH && !st->batch_stmt) {
+		struct ol_buf sql = { 0 };
+
+		ol_buf_puts(&sql, "INSERT INTO ev(source_id, ts_ns, cpu, pid, comm, name, target,"
+			    " a, b, c, d, fields) VALUES ");
+		for (i = 0; i < BATCH; i++)
+			ol_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+		if (sql.oom)
+			rc = SQLITE_NOMEM;
+		else
+			rc = sqlite3_prepare_v3(st->db, sql.s, -1, SQLITE_PREPARE_PERSISTENT,
+						&st->batch_stmt, NULL);
+		ol_buf_free(&sql);
+		if (rc != SQLITE_OK)
+			goto fail;
+		rc = SQLITE_DONE;
+	}
+	if (st->nbatch == BATCH) {
+		for (i = 0; i < BATCH; i++)
+			bind_row(st->batch_stmt, i * EV_COLS, st, &st->batch[i]);
+		rc = sqlite3_step(st->batch_stmt);
+		sqlite3_reset(st->batch_stmt);
+	} else {
+		for (i = 0; i < st->nbatch && rc == SQLITE_DONE; i++) {
+			bind_row(st->st[ST_EVENT], 0, st, &st->batch[i]);
+			rc = sqlite3_step(st->st[ST_EVENT]);
+			sqlite3_reset(st->st[ST_EVENT]);
+		}
+	}
+fail:
+	st->nbatch = 0;
+	ol_buf_reset(&st->batch_text);
+	if (rc != SQLITE_DONE)
+		return set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
+	return 0;
+}
+
 int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 {
-	sqlite3_stmt *s = st->st[ST_EVENT];
 	const struct ol_intern_slot *comm = NULL;
+	struct prow *r;
 	int i, name;
 
 	if (ev->comm && !(comm = comm_slot(st, ev->comm)))
 		return -1;
 	if ((name = name_id(st, ev->name, ev->fields ? NULL : ev->layout)) < 0)
 		return -1;
-	sqlite3_bind_int(s, 1, st->source);
-	sqlite3_bind_int64(s, 2, ev->ts_ns);
-	sqlite3_bind_int(s, 3, ev->cpu);
-	sqlite3_bind_int(s, 4, ev->pid);
-	if (comm)
-		sqlite3_bind_int(s, 5, comm->id);
-	else
-		sqlite3_bind_null(s, 5);
-	sqlite3_bind_int(s, 6, name);
-	if (ev->target >= 0)
-		sqlite3_bind_int(s, 7, ev->target);
-	else
-		sqlite3_bind_null(s, 7);
+	if (st->broken || (st->nbatch == BATCH && flush_events(st)))
+		return -1;
+	r = &st->batch[st->nbatch];
+	r->ts = ev->ts_ns;
+	r->cpu = ev->cpu;
+	r->pid = ev->pid;
+	r->comm = comm ? comm->id : 0;
+	r->name = name;
+	r->target = ev->target;
+	r->nulls = 0;
+	r->fields = -1;
 	for (i = 0; i < OL_EVENT_COLS; i++) {
 		if (ev->fields || !ev->layout || !ev->layout[i] || (i && !ev->layout[i - 1])) {
-			sqlite3_bind_null(s, 8 + i);
+			r->nulls |= 1u << i;
 		} else if (ev->layout[i][0] == 's') {
 			int id = string_id(st, ev->str[i], NULL);
 
 			if (id < 0)
 				return -1;
-			sqlite3_bind_int(s, 8 + i, id);
+			r->v[i] = id;
 		} else {
-			sqlite3_bind_int64(s, 8 + i, ev->val[i]);
+			r->v[i] = ev->val[i];
 		}
 	}
-	if (ev->fields)
-		sqlite3_bind_text(s, 12, ev->fields, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 12);
-	i = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (i != SQLITE_DONE)
-		return set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
+	if (ev->fields) {
+		r->fields = (ptrdiff_t)st->batch_text.len;
+		ol_buf_add(&st->batch_text, ev->fields, strlen(ev->fields) + 1);
+		if (st->batch_text.oom)
+			return set_err(st, "out of memory");
+	}
+	st->nbatch++;
 	if (note_pid(st, ev->pid, comm ? comm->text : NULL, false) ||
 	    (ev->target > 0 && note_pid(st, ev->target, NULL, true)))
 		return -1;
@@ -798,7 +901,9 @@ void ol_store_close(struct ol_store *st)
 		ol_store_commit(st, false);
 	for (i = 0; i < ST_NR; i++)
 		sqlite3_finalize(st->st[i]);
+	sqlite3_finalize(st->batch_stmt);
 	reset_caches(st);
+	ol_buf_free(&st->batch_text);
 	free(st->pids);
 	/*
 	 * A file we created and never committed a source to goes away.  What
