@@ -49,23 +49,6 @@ static const char *const stmt_sql[ST_NR] = {
 	[ST_STR_ADD] = "INSERT INTO strings(text) VALUES (?1)",
 };
 
-/*
- * Events are inserted BATCH rows per statement: a multi-row INSERT costs
- * one statement execution instead of BATCH (a third of an import's time
- * with one row per statement).  Their names, comms and strings are
- * interned when they are added, so a pending row is only numbers (and the
- * JSON text of the rare rows that keep it).
- */
-#define BATCH		64
-#define EV_COLS		12
-
-struct prow {
-	int64_t		ts, v[OL_EVENT_COLS];
-	int		cpu, pid, comm, name, target;
-	unsigned	nulls;		/* column i of a..d is NULL: bit i */
-	ptrdiff_t	fields;		/* in batch_text, -1 none */
-};
-
 /* Last (name, layout) -> names.id answers, by address (checked by text). */
 #define NAME_BITS	8
 /* Last comm address -> strings.id answers (libtraceevent's comms stay put). */
@@ -110,11 +93,8 @@ struct ol_store {
 		const char *p;
 		struct ol_intern_slot e;	/* a copy: slots move as the table grows */
 	} comm_cache[1 << COMM_BITS];
-	struct prow	batch[BATCH];
-	int		nbatch;
+	struct ol_evwriter *evw;	/* the event rows' writer */
 	bool		broken;		/* a flush out of ol_store_db() failed */
-	struct ol_buf	batch_text;
-	sqlite3_stmt	*batch_stmt;	/* BATCH rows */
 	struct pidinfo	*pids;		/* by pid */
 	int		npids;
 	int		maxpid;		/* highest pid with an entry */
@@ -144,10 +124,24 @@ const char *ol_store_errmsg(struct ol_store *st)
 	return st && st->err ? st->err : "unknown error";
 }
 
+/* Waits for the event writer (the connection is ours again): 0, or -1. */
+static int wsync(struct ol_store *st)
+{
+	char *e = NULL;
+
+	if (!st->evw || !ol_evw_sync(st->evw, &e))
+		return 0;
+	set_err(st, "'%s': %s", st->path, e);
+	free(e);
+	return -1;
+}
+
 static int exec(struct ol_store *st, const char *sql)
 {
 	char *msg = NULL;
 
+	if (wsync(st))
+		return -1;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		set_err(st, "'%s': %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
@@ -297,7 +291,14 @@ static int prepare_all(struct ol_store *st)
 
 static int step(struct ol_store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc;
+
+	if (wsync(st)) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return -1;
+	}
+	rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -312,9 +313,9 @@ static int step(struct ol_store *st, sqlite3_stmt *s)
  */
 static void reset_caches(struct ol_store *st)
 {
-	st->nbatch = 0;
+	if (st->evw)
+		ol_evw_discard(st->evw);
 	st->broken = false;
-	ol_buf_reset(&st->batch_text);
 	ol_intern_clear(&st->strs);
 	ol_intern_clear(&st->names);
 	memset(st->name_cache, 0, sizeof(st->name_cache));
@@ -429,6 +430,15 @@ int ol_store_begin_source(struct ol_store *st, const char *path, const char *kin
 		goto fail;
 	if (exec(st, "PRAGMA user_version = " OL_STR(OL_SCHEMA_VERSION)) || prepare_all(st))
 		goto fail;
+	if (!st->evw) {
+		char *e = NULL;
+
+		if (!(st->evw = ol_evw_new(st->db, &e))) {
+			set_err(st, "'%s': %s", st->path, e ? e : "out of memory");
+			free(e);
+			goto fail;
+		}
+	}
 	if (file_id(path, fid, sizeof(fid)) && already_imported(st, path, fid))
 		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO sources(path, kind, imported, file_id)"
@@ -554,6 +564,8 @@ static int string_id(struct ol_store *st, const char *text, const struct ol_inte
 	int id = 0;
 
 	if (!e) {
+		if (wsync(st))
+			return -1;
 		s = st->st[ST_STR_GET];
 		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) == SQLITE_ROW)
@@ -618,6 +630,10 @@ static int name_id(struct ol_store *st, const char *name, const char *const *lay
 		return set_err(st, "out of memory");
 	}
 	if (!(e = ol_intern_get(&st->names, key.s))) {
+		if (wsync(st)) {
+			ol_buf_free(&key);
+			return -1;
+		}
 		for (i = 0; i < 2 && !id; i++) {
 			int j;
 
@@ -680,92 +696,37 @@ static int note_pid(struct ol_store *st, int pid, const char *comm, bool target)
 	return 0;
 }
 
-static void bind_row(sqlite3_stmt *s, int base, const struct ol_store *st,
-		     const struct prow *r)
-{
-	int i;
-
-	sqlite3_bind_int(s, base + 1, st->source);
-	sqlite3_bind_int64(s, base + 2, r->ts);
-	sqlite3_bind_int(s, base + 3, r->cpu);
-	sqlite3_bind_int(s, base + 4, r->pid);
-	if (r->comm)
-		sqlite3_bind_int(s, base + 5, r->comm);
-	else
-		sqlite3_bind_null(s, base + 5);
-	sqlite3_bind_int(s, base + 6, r->name);
-	if (r->target >= 0)
-		sqlite3_bind_int(s, base + 7, r->target);
-	else
-		sqlite3_bind_null(s, base + 7);
-	for (i = 0; i < OL_EVENT_COLS; i++)
-		if (r->nulls & (1u << i))
-			sqlite3_bind_null(s, base + 8 + i);
-		else
-			sqlite3_bind_int64(s, base + 8 + i, r->v[i]);
-	if (r->fields >= 0)
-		sqlite3_bind_text(s, base + 12, st->batch_text.s + r->fields, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, base + 12);
-}
-
-/* The pending rows into ev, in order: 0, or -1. */
+/* The pending event rows into ev: 0, or -1. */
 static int flush_events(struct ol_store *st)
 {
-	int i, rc = SQLITE_DONE;
+	char *e = NULL;
 
-	if (!st->nbatch)
+	if (!st->evw || !ol_evw_flush(st->evw, &e))
 		return 0;
-	if (st->nbatch == BATCH && !st->batch_stmt) {
-		struct ol_buf sql = { 0 };
-
-		ol_buf_puts(&sql, "INSERT INTO ev(source_id, ts_ns, cpu, pid, comm, name, target,"
-			    " a, b, c, d, fields) VALUES ");
-		for (i = 0; i < BATCH; i++)
-			ol_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
-		if (sql.oom)
-			rc = SQLITE_NOMEM;
-		else
-			rc = sqlite3_prepare_v3(st->db, sql.s, -1, SQLITE_PREPARE_PERSISTENT,
-						&st->batch_stmt, NULL);
-		ol_buf_free(&sql);
-		if (rc != SQLITE_OK)
-			goto fail;
-		rc = SQLITE_DONE;
-	}
-	if (st->nbatch == BATCH) {
-		for (i = 0; i < BATCH; i++)
-			bind_row(st->batch_stmt, i * EV_COLS, st, &st->batch[i]);
-		rc = sqlite3_step(st->batch_stmt);
-		sqlite3_reset(st->batch_stmt);
-	} else {
-		for (i = 0; i < st->nbatch && rc == SQLITE_DONE; i++) {
-			bind_row(st->st[ST_EVENT], 0, st, &st->batch[i]);
-			rc = sqlite3_step(st->st[ST_EVENT]);
-			sqlite3_reset(st->st[ST_EVENT]);
-		}
-	}
-fail:
-	st->nbatch = 0;
-	ol_buf_reset(&st->batch_text);
-	if (rc != SQLITE_DONE)
-		return set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
-	return 0;
+	set_err(st, "'%s': %s", st->path, e);
+	free(e);
+	return -1;
 }
 
 int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 {
 	const struct ol_intern_slot *comm = NULL;
-	struct prow *r;
+	struct ol_pendrow *r;
+	char *err = NULL;
 	int i, name;
 
 	if (ev->comm && !(comm = comm_slot(st, ev->comm)))
 		return -1;
 	if ((name = name_id(st, ev->name, ev->fields ? NULL : ev->layout)) < 0)
 		return -1;
-	if (st->broken || (st->nbatch == BATCH && flush_events(st)))
+	if (st->broken)
 		return -1;
-	r = &st->batch[st->nbatch];
+	if (!(r = ol_evw_row(st->evw, &err))) {
+		set_err(st, "'%s': %s", st->path, err);
+		free(err);
+		return -1;
+	}
+	r->source = st->source;
 	r->ts = ev->ts_ns;
 	r->cpu = ev->cpu;
 	r->pid = ev->pid;
@@ -773,7 +734,6 @@ int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 	r->name = name;
 	r->target = ev->target;
 	r->nulls = 0;
-	r->fields = -1;
 	for (i = 0; i < OL_EVENT_COLS; i++) {
 		if (ev->fields || !ev->layout || !ev->layout[i] || (i && !ev->layout[i - 1])) {
 			r->nulls |= 1u << i;
@@ -787,13 +747,8 @@ int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 			r->v[i] = ev->val[i];
 		}
 	}
-	if (ev->fields) {
-		r->fields = (ptrdiff_t)st->batch_text.len;
-		ol_buf_add(&st->batch_text, ev->fields, strlen(ev->fields) + 1);
-		if (st->batch_text.oom)
-			return set_err(st, "out of memory");
-	}
-	st->nbatch++;
+	if (ev->fields && ol_evw_text(st->evw, r, ev->fields))
+		return set_err(st, "out of memory");
 	if (note_pid(st, ev->pid, comm ? comm->text : NULL, false) ||
 	    (ev->target > 0 && note_pid(st, ev->target, NULL, true)))
 		return -1;
@@ -901,9 +856,8 @@ void ol_store_close(struct ol_store *st)
 		ol_store_commit(st, false);
 	for (i = 0; i < ST_NR; i++)
 		sqlite3_finalize(st->st[i]);
-	sqlite3_finalize(st->batch_stmt);
 	reset_caches(st);
-	ol_buf_free(&st->batch_text);
+	ol_evw_free(st->evw);
 	free(st->pids);
 	/*
 	 * A file we created and never committed a source to goes away.  What
