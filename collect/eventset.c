@@ -48,11 +48,14 @@ enum kind {
 };
 
 /*
- * How an event's fields become typed columns (schema 2): at most
- * OL_EVENT_COLS of them, each a char array, a pointer or a number of at
- * most 8 bytes; made once per event id.
+ * What is looked up once per kept event id: the event, the field naming
+ * its target, and how its fields become typed columns (schema 2): at
+ * most OL_EVENT_COLS of them, each a char array, a pointer or a number
+ * of at most 8 bytes (cols[0] NULL: the fields stay JSON).
  */
 struct layout {
+	struct tep_event *e;
+	struct tep_format_field *target;	/* NULL: names no task */
 	const char	*cols[OL_EVENT_COLS + 1];	/* "t:field", NULL-terminated */
 	struct tep_format_field *f[OL_EVENT_COLS];
 	char		text[OL_EVENT_COLS][80];
@@ -62,7 +65,7 @@ struct ol_conv {
 	struct tep_handle *tep;
 	unsigned char	*kind;		/* by event id */
 	char		**names;	/* "system:event" by event id, made once */
-	struct layout	**layouts;	/* by event id; NULL: JSON fields */
+	struct layout	**layouts;	/* by event id, made with its kind */
 	int		nkind;
 	struct ol_buf	fields;
 	char		str[OL_EVENT_COLS][256];	/* typed string columns */
@@ -204,13 +207,14 @@ static long long get_num(struct tep_event *e, const char *name,
 }
 
 /* The task an event is about; -1 when it names none. */
-static int event_target(struct tep_event *e, enum kind k, struct tep_record *rec)
+static int event_target(const struct layout *l, struct tep_record *rec)
 {
-	const char *field = k == K_FORK ? "child_pid" : "pid";
 	long long v;
 	bool ok;
 
-	v = get_num(e, field, rec, &ok);
+	if (!l->target)
+		return -1;
+	v = field_num(l->target, rec->data, &ok);
 	return ok ? (int)v : -1;
 }
 
@@ -243,19 +247,21 @@ static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 		c->clone_flags = get_num(e, "clone_flags", rec, &c->have_flags);
 }
 
-/* The typed layout of @e, NULL when its fields stay JSON (or out of memory). */
-static struct layout *make_layout(struct tep_event *e)
+/* The per-id facts of @e of kind @k; NULL out of memory. */
+static struct layout *make_layout(struct tep_event *e, enum kind k)
 {
 	struct tep_format_field *f;
-	struct layout *l;
+	struct layout *l = calloc(1, sizeof(*l));
 	int n = 0;
 
+	if (!l)
+		return NULL;
+	l->e = e;
+	l->target = tep_find_field(e, k == K_FORK ? "child_pid" : "pid");
 	for (f = e->format.fields; f; f = f->next, n++)
 		if (n == OL_EVENT_COLS || strlen(f->name) > 70 ||
 		    (!is_char_array(f) && ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8)))
-			return NULL;
-	if (!n || !(l = calloc(1, sizeof(*l))))
-		return NULL;
+			return l;	/* JSON */
 	for (n = 0, f = e->format.fields; f; f = f->next, n++) {
 		snprintf(l->text[n], sizeof(l->text[n]), "%c:%s",
 			 is_char_array(f) ? 's' : is_pointer(f) ? 'p' : 'i', f->name);
@@ -327,22 +333,21 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	k = c->kind[id];
 	if (k == K_SKIP)
 		return 0;
-	e = tep_find_event(c->tep, id);
-	if (!e) {
-		c->kind[id] = K_SKIP;
-		return 0;
-	}
 	c->last = K_SKIP;
 	if (k == K_UNSEEN) {
+		if (!(e = tep_find_event(c->tep, id))) {
+			c->kind[id] = K_SKIP;
+			return 0;
+		}
 		k = classify(e);
-		if (k != K_SKIP && !(c->names[id] = ol_strdupf("%s:%s", e->system, e->name)))
+		if (k != K_SKIP && (!(c->names[id] = ol_strdupf("%s:%s", e->system, e->name)) ||
+				    !(c->layouts[id] = make_layout(e, k))))
 			return -1;
-		if (k != K_SKIP)
-			c->layouts[id] = make_layout(e);
 		c->kind[id] = k;
+		if (k == K_SKIP)
+			return 0;
 	}
-	if (k == K_SKIP)
-		return 0;
+	e = c->layouts[id]->e;
 	if (k == K_SIGNAL) {
 		bool ok;
 
@@ -351,7 +356,7 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 			return 0;
 	}
 	memset(ev, 0, sizeof(*ev));
-	if (!c->layouts[id] || !fill_typed(c, c->layouts[id], e, rec, ev)) {
+	if (!c->layouts[id]->cols[0] || !fill_typed(c, c->layouts[id], e, rec, ev)) {
 		ol_buf_reset(&c->fields);
 		ol_buf_add(&c->fields, "{", 1);
 		for (f = e->format.fields; f; f = f->next)
@@ -369,7 +374,7 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	if (ev->comm && !strcmp(ev->comm, "<...>"))
 		ev->comm = NULL;
 	ev->name = c->names[id];
-	ev->target = event_target(e, k, rec);
+	ev->target = event_target(c->layouts[id], rec);
 	task_facts(c, e, k, rec);
 	return 1;
 }
