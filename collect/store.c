@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "collect/collect-local.h"
+#include "version.h"
 
 #define OL_STR_(x)	#x
 #define OL_STR(x)	OL_STR_(x)
@@ -97,7 +98,8 @@ struct ol_store {
 	bool		broken;		/* a flush out of ol_store_db() failed */
 	struct pidinfo	*pids;		/* by pid */
 	int		npids;
-	int		maxpid;		/* highest pid with an entry */
+	int		*newpids;	/* pids noted since the last finish_source() */
+	size_t		nnew, newcap;
 	char		*err;
 };
 
@@ -322,7 +324,7 @@ static void reset_caches(struct ol_store *st)
 	memset(st->comm_cache, 0, sizeof(st->comm_cache));
 	if (st->pids)
 		memset(st->pids, 0, (size_t)st->npids * sizeof(*st->pids));
-	st->maxpid = 0;
+	st->nnew = 0;
 }
 
 /* Do the rows of more than one source share the database? */
@@ -476,16 +478,30 @@ fail:
 	return -1;
 }
 
-/* The assumed tasks of the source's rows not written yet (see struct pidinfo). */
+/*
+ * The assumed tasks of the source's rows not written yet (see struct
+ * pidinfo): the pids first seen since the last call, so that a long
+ * recording's checkpoints stay linear.  In pid order, as schema 1's
+ * UNION wrote them.
+ */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 static int write_assumed_tasks(struct ol_store *st)
 {
 	sqlite3_stmt *s = st->st[ST_TASK_ASSUMED];
-	int pid;
+	size_t i;
 
-	for (pid = 1; pid <= st->maxpid; pid++) {
+	qsort(st->newpids, st->nnew, sizeof(*st->newpids), cmp_int);
+	for (i = 0; i < st->nnew; i++) {
+		int pid = st->newpids[i];
 		struct pidinfo *p = &st->pids[pid];
 
-		if (!p->flags || (p->flags & PT_WRITTEN))
+		if (p->flags & PT_WRITTEN)
 			continue;
 		sqlite3_bind_int(s, 1, pid);
 		if (p->flags & PT_NOCOMM)
@@ -496,6 +512,7 @@ static int write_assumed_tasks(struct ol_store *st)
 			return -1;
 		p->flags |= PT_WRITTEN;
 	}
+	st->nnew = 0;
 	return 0;
 }
 
@@ -684,9 +701,19 @@ static int note_pid(struct ol_store *st, int pid, const char *comm, bool target)
 		st->pids = t;
 		st->npids = n;
 	}
-	if (pid > st->maxpid)
-		st->maxpid = pid;
 	p = &st->pids[pid];
+	if (!p->flags) {
+		if (st->nnew == st->newcap) {
+			size_t cap = st->newcap ? 2 * st->newcap : 1024;
+			int *t = realloc(st->newpids, cap * sizeof(*t));
+
+			if (!t)
+				return set_err(st, "out of memory");
+			st->newpids = t;
+			st->newcap = cap;
+		}
+		st->newpids[st->nnew++] = pid;
+	}
 	if (target || !comm)
 		p->flags |= PT_NOCOMM;
 	else if (!(p->flags & PT_COMM) || (p->comm != comm && strcmp(comm, p->comm) < 0)) {
@@ -859,6 +886,7 @@ void ol_store_close(struct ol_store *st)
 	reset_caches(st);
 	ol_evw_free(st->evw);
 	free(st->pids);
+	free(st->newpids);
 	/*
 	 * A file we created and never committed a source to goes away.  What
 	 * we committed ourselves is known without asking SQLite (which may
