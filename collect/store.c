@@ -496,7 +496,8 @@ static int write_assumed_tasks(struct ol_store *st)
 	sqlite3_stmt *s = st->st[ST_TASK_ASSUMED];
 	size_t i;
 
-	qsort(st->newpids, st->nnew, sizeof(*st->newpids), cmp_int);
+	if (st->nnew)
+		qsort(st->newpids, st->nnew, sizeof(*st->newpids), cmp_int);
 	for (i = 0; i < st->nnew; i++) {
 		int pid = st->newpids[i];
 		struct pidinfo *p = &st->pids[pid];
