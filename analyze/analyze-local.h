@@ -102,6 +102,10 @@ struct ol_mmtrack {
 	int64_t cand_lo, cand_hi, cand_id;
 	int64_t exit_mmap_ns, exit_mmap_id;
 	int exit_mmap_pid;
+	/* exit_mmap ran in a task that is none of the victims' threads:
+	 * it pinned the mm (mmget, e.g. process_vm_readv, /proc/PID/mem) */
+	bool exit_mmap_pinned;
+	char exit_mmap_comm[16];
 };
 
 struct ol_vstate {

@@ -240,4 +240,10 @@ void ol_analysis_free(struct ol_analysis *a);
 /* Time from kill to x, or OL_NONE when either is unknown. */
 int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
 
+/*
+ * Every statement that creates the analysis tables and indexes, NULL
+ * terminated (collect/dbopen.c builds its reference schema from it).
+ */
+const char *const *ol_analysis_ddl(void);
+
 #endif /* OOMLENS_ANALYZE_H */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyze/analyze-local.h"
+#include "collect/collect.h"
 
 static int load_tasks(struct ol_build *b, sqlite3 *db, char **err)
 {
@@ -201,7 +202,11 @@ static sqlite3 *reader_open(sqlite3 *db)
 		sqlite3_close(r);
 		return NULL;
 	}
-	sqlite3_busy_timeout(r, 2000);
+	/* the file was checked by the first connection; harden this one too */
+	if (ol_db_harden(r, false)) {
+		sqlite3_close(r);
+		return NULL;
+	}
 	return r;
 }
 

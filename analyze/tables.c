@@ -55,6 +55,21 @@ static const char *const schema[] = {
 static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns, held_kb);"
 	"CREATE INDEX oom_tasks_by_victim ON oom_tasks(victim)";
 
+/* The analysis DDL, for collect/dbopen.c's reference schema. */
+const char *const *ol_analysis_ddl(void)
+{
+	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 1];
+
+	if (!ddl[0]) {
+		size_t i;
+
+		for (i = 0; schema[i]; i++)
+			ddl[i] = schema[i];
+		ddl[i] = curve_index;
+	}
+	return ddl;
+}
+
 /*
  * rss_curve is most of the rows written (tens per victim): inserted
  * CURVE_BATCH rows per statement, which saves a step/reset and a VDBE

@@ -55,7 +55,8 @@ const char *ol_rel(char *buf, size_t len, int64_t d)
 	if (d == OL_NONE)
 		snprintf(buf, len, "?");
 	else
-		snprintf(buf, len, "%s%.3f s", d < 0 ? "-" : "+",
+		/* rounded to the ms; what rounds to zero has no minus sign */
+		snprintf(buf, len, "%s%.3fs", d <= -500000 ? "-" : "+",
 			 (double)(d < 0 ? -d : d) / 1e9);
 	return buf;
 }

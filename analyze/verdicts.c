@@ -187,13 +187,12 @@ static void log_candidate(struct ol_build *b, int bi)
 		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, OL_CONF_INFERRED, best,
 			       "candidate (kernel log only): pid %d (%s) still held %lld kB (anon %lld kB, "
 			       "file %lld kB, shmem %lld kB) per the oom_reaper's \"reaped process\" line "
-			       "at %s after its kill, %.3f s before this victim was chosen; the oom_reaper "
-			       "sets MMF_OOM_SKIP right after that line, so the OOM killer chose again%s; "
+			       "at %s after its kill, before the OOM killer chose again; the oom_reaper "
+			       "sets MMF_OOM_SKIP right after that line, so it no longer saw that memory%s; "
 			       "whether and when that memory came back is not in a kernel log.",
 			       A->pid, A->comm, (long long)best_left, (long long)vs->now_anon,
 			       (long long)vs->now_file, (long long)vs->now_shmem,
-			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns),
-			       (double)(B->kill_ns - vs->reaped_line_ns) / 1e9, note);
+			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), note);
 	}
 }
 
@@ -257,9 +256,18 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			if (A->skip_confidence < OL_CONF_OBSERVED)
 				c = cmin(c, OL_CONF_INFERRED);
 		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns) {
+			const struct ol_mmtrack *m = b->vs[best].mm >= 0 ? &b->mms[b->vs[best].mm] : NULL;
+			char pin[96];
+
+			/* the task that ran exit_mmap held the last reference */
+			if (m && m->done && m->exit_mmap_pinned)
+				snprintf(pin, sizeof(pin), "pinned by pid %d (%s) until %s", m->exit_mmap_pid,
+					 m->exit_mmap_comm, ol_rel(r2, sizeof(r2), m->exit_mmap_ns - A->kill_ns));
+			else
+				snprintf(pin, sizeof(pin), "pinned by another task or waiting for the reaper");
 			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
-				 "no longer saw it, while its mm lived on (pinned by another task or "
-				 "waiting for the reaper)", ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns));
+				 "no longer saw it, while its mm lived on (%s)",
+				 ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns), pin);
 		} else if (b->era.kmsg_only) {
 			char note[256];
 
@@ -283,10 +291,9 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 		}
 		mem_parts(parts, sizeof(parts), A);
 		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, c, best,
-			       "pid %d (%s) still held %lld kB (%s) when this victim was chosen %.3f s "
-			       "after it; %s; its memory came back at %s (%s%s).",
-			       A->pid, A->comm, (long long)best_held, parts,
-			       (double)(B->kill_ns - A->kill_ns) / 1e9, why,
+			       "pid %d (%s) still held %lld kB (%s) when the OOM killer chose again; "
+			       "%s; its memory came back at %s (%s%s).",
+			       A->pid, A->comm, (long long)best_held, parts, why,
 			       ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns),
 			       A->freed_by == OL_FREED_BY_REAPER ? "by the oom_reaper" : "exit", r3);
 	}

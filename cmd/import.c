@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "collect/collect.h"
+#include "cmd/outfile.h"
 
 const char cmd_import_usage[] =
 	"usage: oomlens import FILE... [-o DB] [-q]\n"
@@ -58,7 +59,7 @@ static int import_files(int argc, char **argv, char **db_out)
 	char *db = NULL, *err = NULL;
 	bool quiet = false;
 	enum ol_file_kind *kinds = NULL;
-	int c, i, pass, ret = 1;
+	int c, i, pass, ret = 1, lock = -1;
 
 	*db_out = NULL;
 	optind = 1;
@@ -119,11 +120,16 @@ static int import_files(int argc, char **argv, char **db_out)
 			goto out;
 		}
 	}
+	/* one writer at a time: a second import waits, then adds to the first's */
+	lock = ol_lock_dir(db);
+	ol_tmp_clean_stale(db);
 	st = ol_store_open_bulk(db, &err);
 	if (!st) {
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
+	if (ol_store_tmp_path(st))
+		ol_tmp_track(ol_store_tmp_path(st));
 	if (ol_store_begin(st)) {
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
 		goto out;
@@ -165,7 +171,17 @@ static int import_files(int argc, char **argv, char **db_out)
 	db = NULL;
 out:
 	free(kinds);
-	ol_store_close(st);
+	if (st && ol_store_tmp_path(st)) {
+		char *tmp = strdup(ol_store_tmp_path(st));
+
+		ol_store_close(st);
+		if (tmp)
+			ol_tmp_forget(tmp);
+		free(tmp);
+	} else {
+		ol_store_close(st);
+	}
+	ol_unlock(lock);
 	free(err);
 	free(db);
 	return ret;

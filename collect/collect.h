@@ -50,6 +50,25 @@ struct ol_store *ol_store_open_bulk(const char *path, char **err);
  */
 void *ol_db_open_readonly(const char *path, char **err);
 
+/*
+ * collect/dbopen.c — every connection oomlens opens goes through
+ * ol_db_harden() (defensive mode, no trusted schema, no triggers or
+ * views, bounded mmap, busy timeout, a progress handler that interrupts a
+ * statement stalled for 60 s, 600 s for a @writer); ol_db_check() refuses
+ * a file whose schema is not the one oomlens creates (changed or extra
+ * tables, views or indexes, triggers, a newer or foreign user_version)
+ * with a one-line *@err naming @path.  @handle is a sqlite3 *.  0 or -1.
+ */
+int ol_db_harden(void *handle, bool writer);
+int ol_db_check(void *handle, const char *path, char **err);
+
+/*
+ * Bulk mode: the temporary file written until ol_store_close() (NULL when
+ * writing into an existing database), for the front end to remove on a
+ * signal.
+ */
+const char *ol_store_tmp_path(struct ol_store *st);
+
 /* The store's sqlite3 handle (borrowed), for analyze/ to write its tables. */
 void *ol_store_db(struct ol_store *st);
 

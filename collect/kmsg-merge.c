@@ -52,9 +52,14 @@ static long load_trace(struct ol_store *st, struct tline **out)
 	long n = 0, cap = 0;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT e.ts_ns, e.pid, e.fields->>'msg' FROM events e"
-			       " JOIN sources s ON s.id = e.source_id"
-			       " WHERE e.name = 'printk:console' AND s.kind != 'kmsg'"
+	/* the ev table (schema 2, collect/schema.c): msg is JSON text or a
+	 * typed string column; our connections run no views */
+	if (sqlite3_prepare_v2(db, "SELECT e.ts_ns, e.pid, CASE WHEN e.fields IS NOT NULL"
+			       " THEN e.fields->>'msg' ELSE (SELECT text FROM strings WHERE id ="
+			       " CASE 's:msg' WHEN n.f1 THEN e.a WHEN n.f2 THEN e.b WHEN n.f3 THEN e.c"
+			       " WHEN n.f4 THEN e.d END) END FROM ev e"
+			       " JOIN names n ON n.id = e.name JOIN sources s ON s.id = e.source_id"
+			       " WHERE n.name = 'printk:console' AND s.kind != 'kmsg'"
 			       " ORDER BY e.ts_ns, e.id", -1, &s, NULL) != SQLITE_OK)
 		return 0;	/* no events table yet: nothing to align with */
 	while (sqlite3_step(s) == SQLITE_ROW) {
