@@ -172,6 +172,8 @@ struct ol_victim {
 	char		*invoker;		/* comm of the task that invoked the OOM killer */
 	int64_t		memcg_usage_kb, memcg_limit_kb;	/* "memory: usage .., limit .." */
 	size_t		ntasks;			/* rows in oom_tasks for this kill */
+	int		origin;			/* index into ol_analysis.origins
+						 * (merged databases only) */
 };
 
 struct ol_episode {
@@ -180,6 +182,17 @@ struct ol_episode {
 	int64_t		start_ns, end_ns;	/* first kill .. last freed/exit */
 	size_t		first, count;		/* victims[first .. first+count) */
 	int		unnecessary;		/* number of unnecessary kills */
+	int		origin;			/* as ol_victim.origin */
+};
+
+/*
+ * Where the victims of a merged database (`oomlens merge`) were recorded;
+ * strings owned, "" when unknown.  Times of two origins are on different
+ * clocks and never compared.
+ */
+struct ol_origin {
+	char		*host, *boot_id, *kernel, *clock, *db_path;
+	long long	lost_total;		/* -1 unknown */
 };
 
 /* Percentiles over all (non-bypass) victims with a known time-to-free. */
@@ -195,6 +208,7 @@ struct ol_analysis {
 	/* header (strings owned; "" when unknown) */
 	char		*db_path;
 	char		*kernel, *hostname, *clock, *sources, *era;
+	char		*boot_id;		/* meta boot_id (recordings); "" unknown */
 	int		cpus;
 	long long	lost_total;		/* -1 unknown */
 	int64_t		first_ns, last_ns;	/* recording span */
@@ -204,6 +218,10 @@ struct ol_analysis {
 	struct ol_victim	*victims;	/* sorted by kill_ns */
 	size_t			nvictims;
 	struct ol_summary	summary;
+
+	/* a merged database: one origin per input; 0 / NULL otherwise */
+	struct ol_origin	*origins;
+	size_t			norigins;
 
 	/*
 	 * ol_analysis_load() keeps every victim's points, their details and
@@ -217,6 +235,9 @@ struct ol_analysis {
 	 * "trace+kernel-log" ("" in an older analysis) */
 	char			*evidence;
 	bool			kmsg_only;	/* only a kernel log: verdicts at most inferred */
+	/* ns between two possible times: 1 for traces, 10^k for a kernel log
+	 * alone (10^9 for dmesg -T, syslog); 0 in a hand-built analysis: 1 */
+	int64_t			res_ns;
 };
 
 /*
@@ -239,6 +260,16 @@ void ol_analysis_free(struct ol_analysis *a);
 
 /* Time from kill to x, or OL_NONE when either is unknown. */
 int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
+
+/*
+ * Merge the analyses of the oomlens databases @inputs[0..@n) into the new
+ * database @out (README.md "oomlens merge"): each input becomes one
+ * origin (host, boot id, kernel release, clock) and keeps it.  Refuses an
+ * existing @out, an input without a current analysis, a merged input and
+ * the same recording twice.  All or nothing: on failure nothing is left
+ * at @out.  0, or -1 with *@err naming the file (free() it).
+ */
+int ol_merge(const char *out, const char *const *inputs, size_t n, char **err);
 
 /*
  * Every statement that creates the analysis tables and indexes, NULL

@@ -15,8 +15,9 @@ static void build_free(struct ol_build *b)
 		free(b->vs[i].constraint);
 	free(b->vs);
 	for (i = 0; i < (size_t)b->npend; i++)
-		free(b->pend[i].rows);
+		ol_pending_free(&b->pend[i]);
 	free(b->otasks);
+	free(b->omem);
 	free(b->mms);
 	free(b->gaps);
 	ol_map_free(&b->pid2tgid);
@@ -41,7 +42,7 @@ static int build_init(struct ol_build *b, sqlite3 *db, char **err)
 }
 
 /* Same as ol_analyze_db() on an open sqlite3 handle (passed as void *). */
-static int analyze_handle(void *sqlite_db, char **err)
+int ol_analyze_handle(void *sqlite_db, char **err)
 {
 	struct ol_build b;
 	int rc = -1, s;
@@ -60,6 +61,7 @@ static int analyze_handle(void *sqlite_db, char **err)
 	}
 	if (s)
 		goto out;
+	ol_era_resolution(&b.era, b.a);
 	ol_finish_victims(&b);
 	ol_era_finish(&b.era, b.a);
 	ol_build_verdicts(&b);
@@ -80,7 +82,7 @@ int ol_analyze_db(const char *path, char **err)
 
 	if (!st)
 		return -1;
-	rc = analyze_handle(ol_store_db(st), err);
+	rc = ol_analyze_handle(ol_store_db(st), err);
 	if (rc && *err) {
 		char *e = ol_fmt("'%s': %s", path, *err);
 

@@ -249,7 +249,11 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 		for (; e < end; e++) {
 			struct ol_row r;
 
-			if (e->ts < prev_ts) {
+			/* one kernel log alone is read in its line order: printk
+			 * printed a report's lines in that order, and a pasted log
+			 * whose stamps go back (excerpts glued together) still
+			 * pairs each kill with the lines before it */
+			if (e->ts < prev_ts && !(b->era.kmsg_only && b->era.kmsg_sources == 1)) {
 				unordered = true;
 				break;
 			}

@@ -192,7 +192,7 @@ static void log_candidate(struct ol_build *b, int bi)
 			       "whether and when that memory came back is not in a kernel log.",
 			       A->pid, A->comm, (long long)best_left, (long long)vs->now_anon,
 			       (long long)vs->now_file, (long long)vs->now_shmem,
-			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), note);
+			       ol_rel(b, r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), note);
 	}
 }
 
@@ -251,7 +251,7 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 				 A->skip_by == OL_SKIP_BY_REAPER ? "the oom_reaper" :
 				 A->skip_by == OL_SKIP_BY_REAPER_GAVE_UP ? "the oom_reaper, giving up," :
 				 A->skip_by == OL_SKIP_BY_EXIT ? "the exit path" : ol_skip_by_name(A->skip_by),
-				 ol_rel(r1, sizeof(r1), A->skip_ns - A->kill_ns), reap,
+				 ol_rel(b, r1, sizeof(r1), A->skip_ns - A->kill_ns), reap,
 				 ol_confidence_name(A->skip_confidence));
 			if (A->skip_confidence < OL_CONF_OBSERVED)
 				c = cmin(c, OL_CONF_INFERRED);
@@ -262,12 +262,12 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			/* the task that ran exit_mmap held the last reference */
 			if (m && m->done && m->exit_mmap_pinned)
 				snprintf(pin, sizeof(pin), "pinned by pid %d (%s) until %s", m->exit_mmap_pid,
-					 m->exit_mmap_comm, ol_rel(r2, sizeof(r2), m->exit_mmap_ns - A->kill_ns));
+					 m->exit_mmap_comm, ol_rel(b, r2, sizeof(r2), m->exit_mmap_ns - A->kill_ns));
 			else
 				snprintf(pin, sizeof(pin), "pinned by another task or waiting for the reaper");
 			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
 				 "no longer saw it, while its mm lived on (%s)",
-				 ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns), pin);
+				 ol_rel(b, r1, sizeof(r1), A->exit_ns - A->kill_ns), pin);
 		} else if (b->era.kmsg_only) {
 			char note[256];
 
@@ -287,14 +287,14 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			char r4[32];
 
 			snprintf(r3, sizeof(r3), "; all at %s",
-				 ol_rel(r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
+				 ol_rel(b, r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
 		}
 		mem_parts(parts, sizeof(parts), A);
 		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, c, best,
 			       "pid %d (%s) still held %lld kB (%s) when the OOM killer chose again; "
 			       "%s; its memory came back at %s (%s%s).",
 			       A->pid, A->comm, (long long)best_held, parts, why,
-			       ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns),
+			       ol_rel(b, r2, sizeof(r2), A->freed_ns - A->kill_ns),
 			       A->freed_by == OL_FREED_BY_REAPER ? "by the oom_reaper" : "exit", r3);
 	}
 }
@@ -329,10 +329,10 @@ static void log_ineffective(struct ol_build *b, int ai)
 			       "%lld kB (shmem %lld kB%s) when the domain killed again (pid %d (%s), %s "
 			       "after this kill); whether and when the rest came back is not in a "
 			       "kernel log.",
-			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), (long long)left,
+			       ol_rel(b, r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), (long long)left,
 			       (long long)A->rss_kb, (long long)vs->now_shmem,
 			       vs->now_shmem * 2 >= left ? ", which the oom_reaper cannot free" : "",
-			       B->pid, B->comm, ol_rel(r2, sizeof(r2), B->kill_ns - A->kill_ns));
+			       B->pid, B->comm, ol_rel(b, r2, sizeof(r2), B->kill_ns - A->kill_ns));
 		return;
 	}
 }
@@ -367,12 +367,12 @@ static void ineffective(struct ol_build *b, int ai)
 			       "this kill had given back only %lld of %lld kB when the domain killed again "
 			       "(pid %d (%s), %s later)%s; %s%s.",
 			       (long long)(A->rss_kb - held), (long long)A->rss_kb, B->pid, B->comm,
-			       ol_rel(r1, sizeof(r1), B->kill_ns - A->kill_ns),
+			       ol_rel(b, r1, sizeof(r1), B->kill_ns - A->kill_ns),
 			       A->shmem_kb != OL_NONE && A->shmem_kb * 2 >= A->rss_kb ?
 			       ": most of it is shmem, which the oom_reaper cannot free" : "",
 			       A->freed_ns != OL_NONE ? "the rest came back at " :
 			       "when the rest came back is not in the data",
-			       A->freed_ns != OL_NONE ? ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns) : "");
+			       A->freed_ns != OL_NONE ? ol_rel(b, r2, sizeof(r2), A->freed_ns - A->kill_ns) : "");
 		return;
 	}
 }
@@ -392,9 +392,9 @@ static void others(struct ol_build *b, int vi)
 		ol_verdict_add(v, OL_VERDICT_RACED, OL_CONF_OBSERVED, -1,
 			       "the victim's own teardown (%d events of its exit path on the mm, the "
 			       "first at %s) ran while the oom_reaper reaped it (%s .. %s).",
-			       vs->raced, ol_rel(r1, sizeof(r1), vs->raced_ns - v->kill_ns),
-			       ol_rel(r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
-			       ol_rel(r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
+			       vs->raced, ol_rel(b, r1, sizeof(r1), vs->raced_ns - v->kill_ns),
+			       ol_rel(b, r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
+			       ol_rel(b, r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
 				      v->reaper.end_ns - v->kill_ns : OL_NONE));
 	if (v->group >= 0) {
 		int other = v->group;
@@ -452,8 +452,8 @@ static void unknowns(struct ol_build *b, int vi)
 				ol_verdict_add(v, OL_VERDICT_UNKNOWN, OL_CONF_UNKNOWN, -1,
 					       "CPU %d lost %s events between %s and %s after the kill, "
 					       "inside this victim's window: the timeline may miss events.",
-					       g->cpu, cnt, ol_rel(r1, sizeof(r1), g->lo - v->kill_ns),
-					       ol_rel(r2, sizeof(r2), g->hi - v->kill_ns));
+					       g->cpu, cnt, ol_rel(b, r1, sizeof(r1), g->lo - v->kill_ns),
+					       ol_rel(b, r2, sizeof(r2), g->hi - v->kill_ns));
 		}
 		for (i = 0; i < v->nverdicts; i++)
 			if (v->verdicts[i].confidence > OL_CONF_INFERRED)
@@ -544,7 +544,7 @@ void ol_build_verdicts(struct ol_build *b)
 		if (!v->nverdicts && v->freed_ns != OL_NONE)
 			ol_verdict_add(v, OL_VERDICT_OK, v->freed_confidence, -1,
 				       "its memory came back %s after the kill, %s.%s",
-				       ol_rel(r1, sizeof(r1), v->freed_ns - v->kill_ns),
+				       ol_rel(b, r1, sizeof(r1), v->freed_ns - v->kill_ns),
 				       v->freed_by == OL_FREED_BY_REAPER ? "reaped by the oom_reaper" :
 				       "freed by its own exit", note);
 		/* a victim seen only in the kernel log: its kill time is a

@@ -289,6 +289,8 @@ static int end_source(struct ol_sink *s)
 	s->in_source = false;
 	if (ol_store_end_source(s->st, true))
 		return fail(s, ol_store_errmsg(s->st));
+	if (s->watch)
+		s->stats.episodes_done++;
 	return 0;
 }
 

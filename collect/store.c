@@ -155,6 +155,8 @@ static int exec(struct ol_store *st, const char *sql)
 /* Harden the connection, then refuse foreign, changed and newer databases. */
 static int check_schema(struct ol_store *st)
 {
+	sqlite3_stmt *s = NULL;
+	bool merged = false;
 	char *msg = NULL;
 
 	if (ol_db_harden(st->db, true))
@@ -165,6 +167,14 @@ static int check_schema(struct ol_store *st)
 		st->err = msg;
 		return -1;
 	}
+	/* its analysis comes from its inputs: new events would never be analyzed */
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master WHERE name = 'origins'",
+			       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		merged = true;
+	sqlite3_finalize(s);
+	if (merged)
+		return set_err(st, "'%s': a merged database (oomlens merge) takes no new events "
+			       "and is not analyzed again; merge its inputs anew", st->path);
 	return 0;
 }
 
@@ -376,6 +386,37 @@ int ol_store_commit(struct ol_store *st, bool ok)
 		ret = -1;
 	}
 	return ret;
+}
+
+char *ol_store_get_meta(struct ol_store *st, const char *key)
+{
+	sqlite3_stmt *s = NULL;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1", -1, &s,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+			v = strdup((const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	return v;
+}
+
+int ol_store_create_schema(struct ol_store *st)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", OL_SCHEMA_VERSION);
+	if (exec(st, "BEGIN IMMEDIATE") || exec(st, ol_schema_sql) ||
+	    exec(st, "PRAGMA user_version = 1") || prepare_all(st) ||
+	    ol_store_set_meta(st, "schema_version", v) ||
+	    ol_store_set_meta(st, "tool_version", OL_VERSION) || exec(st, "COMMIT")) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind)

@@ -225,6 +225,8 @@ static void episodes(struct jw *w, const struct rp *r)
 		jopen(w, NULL, '{');
 		jint(w, "id", ep->index);
 		jstr(w, "domain", ep->domain);
+		if (rp_episode_host(r->a, ep))
+			jstr(w, "host", rp_episode_host(r->a, ep));
 		jint(w, "start_ns", ep->start_ns);
 		jint(w, "end_ns", ep->end_ns);
 		jscaled(w, "duration_s", ep->start_ns == OL_NONE ||

@@ -10,28 +10,10 @@
 
 #include "reports/present.h"
 
-static void widen_res(int64_t *res, int64_t t)
-{
-	while (*res > 1 && t != OL_NONE && t % *res)
-		*res /= 10;
-}
-
 int64_t pr_resolution(const struct ol_analysis *a)
 {
-	int64_t res = PR_SECOND;
-	size_t i, k;
-
-	/* traces have ns timestamps; only a kernel log alone can be coarse */
-	if (!a->kmsg_only)
-		return 1;
-	for (i = 0; i < a->nvictims && res > 1; i++) {
-		const struct ol_victim *v = &a->victims[i];
-
-		widen_res(&res, v->kill_ns);
-		for (k = 0; k < v->npoints && res > 1; k++)
-			widen_res(&res, v->points[k].ts_ns);
-	}
-	return res;
+	/* the analysis finds it (analyze/era.c), once for every output */
+	return a->res_ns > 0 ? a->res_ns : 1;
 }
 
 /* @ns rounded to @unit, half away from zero, as a magnitude and a sign. */

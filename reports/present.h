@@ -47,9 +47,10 @@
 /* --- formatters (present-fmt.c); each returns @buf (PR_BUF bytes) ----- */
 
 /*
- * The resolution of the times of @a in ns: 1 for traces; for a database
- * made from a kernel log alone, the coarsest power of ten that divides
- * every time in it (1 s for dmesg -T and syslog, 1 us for dmesg).
+ * The resolution of the times of @a in ns (ol_analysis.res_ns): 1 for
+ * traces; for a database made from a kernel log alone, the coarsest
+ * power of ten that divides every time in it (1 s for dmesg -T and
+ * syslog, 1 us for dmesg).
  */
 int64_t pr_resolution(const struct ol_analysis *a);
 

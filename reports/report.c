@@ -70,8 +70,9 @@ static int select_victims(struct rp *r, char **err)
 		chosen++;
 	}
 	if (!chosen && (o->by_episode || o->by_victim || o->pid > 0)) {
-		if (asprintf(err, "no victim with pid %d%s", o->pid,
-			     o->by_episode ? " in that episode" : "") < 0)
+		if ((o->pid > 0 ? asprintf(err, "no victim with pid %d%s", o->pid,
+					   o->by_episode || o->by_victim ? " in that selection" : "") :
+		     asprintf(err, "victim %d is not in episode %d", o->victim, o->episode)) < 0)
 			*err = NULL;
 		return -1;
 	}
