@@ -197,7 +197,7 @@ int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi)
 
 	*lo = 1;
 	*hi = 0;
-	if (sqlite3_prepare_v2(db, "SELECT min(ts_ns), max(ts_ns) FROM events WHERE source_id IN"
+	if (sqlite3_prepare_v2(db, "SELECT min(ts_ns), max(ts_ns) FROM ev WHERE source_id IN"
 			       " (SELECT id FROM sources WHERE kind != 'kmsg')", -1, &s, NULL))
 		return -1;
 	rc = sqlite3_step(s);
@@ -215,10 +215,13 @@ bool ol_kmsg_trace_has_victim(struct ol_store *st, int pid, int64_t ts)
 	sqlite3_stmt *s = NULL;
 	bool found = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM events e JOIN sources s ON s.id = e.source_id"
-			       " WHERE s.kind != 'kmsg' AND e.name = 'oom:mark_victim'"
+	/* mark_victim's target is its pid field (eventset.c, ftrace-text.c):
+	 * the target index answers without a scan of the flood */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM ev e JOIN names n ON n.id = e.name"
+			       " JOIN sources s ON s.id = e.source_id"
+			       " WHERE s.kind != 'kmsg' AND n.name = 'oom:mark_victim'"
 			       " AND e.ts_ns BETWEEN ?2 - 1000000000 AND ?2 + 1000000000"
-			       " AND (e.target = ?1 OR e.fields->>'pid' = ?1) LIMIT 1",
+			       " AND e.target = ?1 LIMIT 1",
 			       -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int(s, 1, pid);
 		sqlite3_bind_int64(s, 2, ts);
