@@ -249,11 +249,15 @@ int ol_db_check(void *handle, const char *path, char **err)
 		*err = ol_strdupf("'%s': not an oomlens database (%s)", path, sqlite3_errmsg(db));
 		return -1;
 	}
-	/* before the objects: schema 1's are not ours any more */
-	if (version >= 1 && version < OL_SCHEMA_VERSION) {
+	/* before the objects (schema 1's are not ours any more): an older
+	 * oomlens database is one with schema 1's events table */
+	if (version >= 1 && version < OL_SCHEMA_VERSION &&
+	    !int_pragma(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			" AND name = 'events'", &objects) && objects) {
 		*err = old_schema_msg(path, version);
 		return -1;
 	}
+	objects = 0;
 	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_master",
 			       -1, &s, NULL) != SQLITE_OK) {
 		*err = ol_strdupf("'%s': not an oomlens database (%s)", path, sqlite3_errmsg(db));

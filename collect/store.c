@@ -409,7 +409,7 @@ int ol_store_create_schema(struct ol_store *st)
 
 	snprintf(v, sizeof(v), "%d", OL_SCHEMA_VERSION);
 	if (exec(st, "BEGIN IMMEDIATE") || exec(st, ol_schema_sql) ||
-	    exec(st, "PRAGMA user_version = 1") || prepare_all(st) ||
+	    exec(st, "PRAGMA user_version = " OL_STR(OL_SCHEMA_VERSION)) || prepare_all(st) ||
 	    ol_store_set_meta(st, "schema_version", v) ||
 	    ol_store_set_meta(st, "tool_version", OL_VERSION) || exec(st, "COMMIT")) {
 		if (!sqlite3_get_autocommit(st->db))
