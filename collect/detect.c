@@ -58,7 +58,7 @@ enum ol_file_kind ol_detect_buf(const char *buf, size_t len)
 	enum ol_file_kind k = OL_FILE_UNKNOWN;
 	size_t full;
 
-	if (len == 0)
+	if (!buf || len == 0)	/* !buf: GCC's -Wnonnull with sanitizers */
 		return OL_FILE_EMPTY;
 	if (tracedat_magic(buf, len))
 		return OL_FILE_TRACEDAT;

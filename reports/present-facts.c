@@ -86,11 +86,6 @@ static char *oom_report(const struct ol_victim *v)
 	return strdup(buf);
 }
 
-static int64_t reaper_t(int64_t t)
-{
-	return t == 0 ? OL_NONE : t;
-}
-
 int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int64_t res,
 		    struct pr_facts *out)
 {
@@ -146,9 +141,9 @@ int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int6
 	if (rr->attempts > 0 || pr_mark_ns(v, PR_MARK_REAPER) != OL_NONE)
 		r |= add(out, "oom_reaper", false, -1, "woke %s, ran %s .. %s, %d attempt%s, "
 			 "%d failed%s; reaped %s, left %s",
-			 pr_rel(b[0], pr_since(v, reaper_t(rr->wake_ns)), res, "unknown"),
-			 pr_rel(b[1], pr_since(v, reaper_t(rr->start_ns)), res, "unknown"),
-			 pr_rel(b[2], pr_since(v, reaper_t(rr->end_ns)), res, "unknown"),
+			 pr_rel(b[0], pr_since(v, pr_reaper_ns(rr->wake_ns)), res, "unknown"),
+			 pr_rel(b[1], pr_since(v, pr_reaper_ns(rr->start_ns)), res, "unknown"),
+			 pr_rel(b[2], pr_since(v, pr_reaper_ns(rr->end_ns)), res, "unknown"),
 			 rr->attempts, rr->attempts == 1 ? "" : "s", rr->failures,
 			 rr->gave_up ? ", gave up" : "", pr_kb_exact(b[3], rr->reaped_kb),
 			 pr_kb_exact(b[4], rr->left_kb));
