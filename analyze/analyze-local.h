@@ -346,9 +346,12 @@ struct ol_row {
 struct ol_evrow {
 	int64_t id, ts;
 	int cpu, pid, tgid, target;
-	ptrdiff_t comm, fields;
+	ptrdiff_t comm, fields;		/* fields -1: typed, see ol_reader_fields() */
+	int name;			/* names.id */
 	uint8_t kind;			/* enum ol_kind */
+	uint8_t nulls;			/* typed column i is NULL: bit i */
 	bool reaper;
+	int64_t v[4];			/* typed columns a..d */
 };
 
 struct ol_batch {
@@ -370,6 +373,13 @@ struct ol_reader;
 struct ol_reader *ol_reader_start(sqlite3 *db, bool by_id, bool threaded, char **err);
 /* The next batch of rows (valid until the next call); NULL at the end. */
 const struct ol_batch *ol_reader_next(struct ol_reader *rd);
+/*
+ * The JSON fields of row @e of @bt, built from the typed columns when the
+ * row has them (only when asked: most rows of a flood never are); valid
+ * until the next call.
+ */
+const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
+			     const struct ol_evrow *e);
 /*
  * Stops and joins the threads, frees @rd (NULL: returns -1): 0, or -1
  * when reading failed (*err set).  Also right after the caller stopped
