@@ -116,6 +116,39 @@ struct ol_reaper_run {
 	int64_t		left_kb;			/* what "now anon/shmem-rss" still showed */
 };
 
+/*
+ * A process the OOM killer SIGKILLed together with a victim because it
+ * shares the victim's mm (signal_generate sig=9 code 128 SI_KERNEL from
+ * the same __oom_kill_process() call; no mark_victim, no log line of its
+ * own).  It is not a victim: the mm, its memory and its times are the
+ * victim's.
+ */
+#define OL_SHARER_CREATED(_)						\
+	_(UNKNOWN,	"unknown")					\
+	_(CLONE_VM,	"clone(CLONE_VM)")	/* CLONE_VM without CLONE_THREAD */ \
+	_(VFORK,	"vfork")		/* CLONE_VM|CLONE_VFORK */
+
+enum ol_sharer_created {
+#define _(id, str) OL_SHARER_##id,
+	OL_SHARER_CREATED(_)
+#undef _
+};
+
+struct ol_sharer {
+	int		victim;			/* index into ol_analysis.victims */
+	int		pid, tgid;
+	char		*comm;			/* untrusted kernel string */
+	enum ol_sharer_created created;		/* how the mm came to be shared */
+	bool		parent;			/* it created the victim (the victim is
+						 * the CLONE_VM/vfork child), else the
+						 * sharer is the child */
+	int64_t		sigkill_ns;		/* the OOM killer's SIGKILL to it */
+	int64_t		exit_ns;		/* its last thread exited, OL_NONE */
+	int64_t		event_id;		/* the signal_generate event */
+};
+
+const char *ol_sharer_created_name(enum ol_sharer_created c);
+
 struct ol_victim {
 	int		index;			/* position in ol_analysis.victims */
 	int		episode;		/* index into ol_analysis.episodes */
@@ -132,7 +165,9 @@ struct ol_victim {
 	char		*trigger_comm;
 	char		*domain;		/* memcg path, "global", or "unknown" */
 	bool		bypass;			/* marked without a kill */
-	int		group;			/* shared-mm group leader victim index, or -1 */
+	int		group;			/* own index when it has sharers, else -1 */
+	const struct ol_sharer *sharers;	/* borrowed: its slice of ol_analysis.sharers */
+	size_t		nsharers;
 
 	int64_t		kill_ns;		/* mark_victim */
 	int64_t		skip_ns;		/* MMF_OOM_SKIP: best estimate (latest bound) */
@@ -203,6 +238,8 @@ struct ol_analysis {
 	size_t			nepisodes;
 	struct ol_victim	*victims;	/* sorted by kill_ns */
 	size_t			nvictims;
+	struct ol_sharer	*sharers;	/* sorted by victim, then SIGKILL time */
+	size_t			nsharers;
 	struct ol_summary	summary;
 
 	/*

@@ -207,7 +207,7 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 	char r1[32], r2[32], r3[48], parts[128], why[512], reap[64];
 	enum ol_confidence c;
 
-	if (B->bypass || b->vs[bi].sharer)
+	if (B->bypass)
 		return;
 	for (ai = bi - 1; ai >= 0; ai--) {
 		struct ol_victim *A = &an->victims[ai];
@@ -389,25 +389,25 @@ static void others(struct ol_build *b, int vi)
 			       ol_rel(r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
 			       ol_rel(r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
 				      v->reaper.end_ns - v->kill_ns : OL_NONE));
-	if (v->group >= 0) {
-		int other = v->group;
-		size_t i;
+	if (v->nsharers) {
+		const struct ol_sharer *sh = v->sharers;
+		char who[256];
+		size_t k, at = 0;
 
-		if (other == vi)
-			for (i = (size_t)vi + 1; i < b->a->nvictims && i < (size_t)vi + 64; i++)
-				if (b->a->victims[i].group == vi) {
-					other = (int)i;
-					break;
-				}
-		ol_verdict_add(v, OL_VERDICT_SHARED_MM,
-			       vs->clone_vm || b->vs[v->group].clone_vm ? OL_CONF_OBSERVED :
-			       OL_CONF_INFERRED, other,
-			       "killed together with pid %d (%s): %s; one mm, one group (victim %d).",
-			       b->a->victims[other].pid, b->a->victims[other].comm,
-			       vs->clone_vm || b->vs[v->group].clone_vm ?
-			       "created with CLONE_VM without CLONE_THREAD, SIGKILLed by the OOM killer "
-			       "in the same call" : "SIGKILLed by the OOM killer in the same call",
-			       v->group);
+		who[0] = 0;
+		for (k = 0; k < v->nsharers && at < sizeof(who) - 64; k++)
+			at += (size_t)snprintf(who + at, sizeof(who) - at, "%s%d (%s, %s%s)",
+					       k ? ", " : "", sh[k].pid, sh[k].comm,
+					       sh[k].parent ? "its parent; the victim came from " : "",
+					       ol_sharer_created_name(sh[k].created));
+		if (k < v->nsharers)
+			snprintf(who + at, sizeof(who) - at, ", ...");
+		ol_verdict_add(v, OL_VERDICT_SHARED_MM, vs->clone_vm ? OL_CONF_OBSERVED :
+			       OL_CONF_INFERRED, -1,
+			       "%zu other process%s sharing this victim's mm SIGKILLed by the OOM "
+			       "killer in the same call, with no kill of their own: %s; one mm, so "
+			       "the memory and its times are this victim's.",
+			       v->nsharers, v->nsharers == 1 ? "" : "es", who);
 	}
 	if (vs->constraint && !strcmp(vs->constraint, "CONSTRAINT_MEMCG") &&
 	    vs->usage_kb != OL_NONE && vs->limit_kb > 0 &&

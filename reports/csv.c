@@ -14,6 +14,7 @@ static const char *const columns[] = {
 	"time_to_free_s", "freed_by", "freed_confidence", "reaper_attempts",
 	"reaper_gave_up", "bypass", "events_lost_in_window", "verdict",
 	"verdict_confidence", "related_victim", "gfp_mask", "constraint",
+	"sharers",
 };
 
 static void num(FILE *f, int64_t v)
@@ -77,6 +78,7 @@ int rp_csv(const struct rp *r)
 		    OL_NONE);
 		str(f, v->gfp_mask);
 		str(f, v->constraint);
+		num(f, (int64_t)v->nsharers);
 		fputs("\r\n", f);
 	}
 	return 0;

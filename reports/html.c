@@ -359,6 +359,14 @@ static void victim(const struct rp *r, const struct ol_victim *v)
 	fprintf(f, "</code>, while pid %d (<code>", v->trigger_pid);
 	h(f, v->trigger_comm);
 	fprintf(f, "</code>) was allocating; tgid %d</li>\n", v->tgid);
+	for (k = 0; k < v->nsharers; k++) {
+		char *fact = rp_sharer_fact(v, &v->sharers[k]);
+
+		fprintf(f, "<li>shares its mm with <code>");
+		h(f, fact);
+		fprintf(f, "</code></li>\n");
+		free(fact);
+	}
 	{
 		char *s = rp_oom_facts(v);
 

@@ -135,8 +135,14 @@ static void victim(const struct rp *r, const struct ol_victim *v)
 	fprintf(f, ", while pid %d (", v->trigger_pid);
 	rp_put_md(f, v->trigger_comm);
 	fprintf(f, ") was allocating; tgid %d\n", v->tgid);
-	if (v->group >= 0 && v->group != v->index)
-		fprintf(f, "- shares its mm with victim %d\n", v->group + 1);
+	for (k = 0; k < v->nsharers; k++) {
+		char *fact = rp_sharer_fact(v, &v->sharers[k]);
+
+		fprintf(f, "- shares its mm with ");
+		rp_put_md(f, fact);
+		fprintf(f, "\n");
+		free(fact);
+	}
 	{
 		char *s = rp_oom_facts(v);
 

@@ -72,6 +72,13 @@ int64_t rp_since(const struct ol_victim *v, int64_t ts);
  * malloc()ed.
  */
 char *rp_oom_facts(const struct ol_victim *v);
+/*
+ * One process killed with @v because it shares its mm ("pid 5552
+ * (oomhog-mmowner), its parent, the victim came from clone(CLONE_VM);
+ * SIGKILL +0.004s, exited +0.004s"), raw (untrusted: escape for the
+ * output).  malloc()ed, NULL on ENOMEM.  reports/sharers.c
+ */
+char *rp_sharer_fact(const struct ol_victim *v, const struct ol_sharer *s);
 /* The header line for a database made from a kernel log alone. */
 #define RP_KMSG_ONLY	"kernel log only (no trace events): times come from " \
 			"the log, verdicts are at most inferred"

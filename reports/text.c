@@ -374,8 +374,13 @@ static void victim(const struct rp *r, const struct ol_victim *v)
 	free(comm);
 	free(tcomm);
 	free(dom);
-	if (v->group >= 0 && v->group != v->index)
-		say(r, 0, "shares its mm with victim %d", v->group + 1);
+	for (k = 0; k < v->nsharers; k++) {
+		char *fact = rp_sharer_fact(v, &v->sharers[k]), *e = rp_ascii(fact);
+
+		say(r, 0, "shares its mm with %s", e ? e : "");
+		free(e);
+		free(fact);
+	}
 	victim_memory(r, v);
 	s = rp_oom_facts(v);
 	if (s) {

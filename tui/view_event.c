@@ -98,8 +98,15 @@ static int add_victim(struct text_page *p, const struct ol_analysis *a,
 	}
 	if (v->bypass)
 		ADD("  bypass: marked as victim without a kill");
-	if (v->group >= 0 && (size_t)v->group < a->nvictims)
-		ADD("  shares its mm with victim %d (pid %d)", v->group + 1, a->victims[v->group].pid);
+	for (size_t k = 0; k < v->nsharers; k++) {
+		const struct ol_sharer *sh = &v->sharers[k];
+		char sc[80];
+
+		ADD("  shares its mm with pid %d (%s), %s %s", sh->pid,
+		    tui_escape(sc, sizeof(sc), sh->comm), sh->parent ?
+		    "its parent, the victim came from" : "created by",
+		    ol_sharer_created_name(sh->created));
+	}
 	ADD("  kill:        %s", when(b1, sizeof(b1), v, v->kill_ns));
 	ADD("  MMF_OOM_SKIP: %s  by %s (%s)", when(b1, sizeof(b1), v, v->skip_ns),
 	    ol_skip_by_name(v->skip_by), ol_confidence_name(v->skip_confidence));
