@@ -85,6 +85,7 @@ $(O)/bench/%: tests/bench/%.c $(LIB_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 # Scenario programs: standalone, no oomlens libraries.
+$(O)/samples/oomhog: samples/oomhog-seeds.h
 $(O)/samples/%: samples/%.c
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<

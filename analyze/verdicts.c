@@ -204,7 +204,7 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 	int ai, best = -1;
 	int64_t best_held = 0;
 	bool best_known = false;
-	char r1[32], r2[32], r3[48], parts[128], why[512], reap[64];
+	char r1[32], r2[32], r3[48], r4[32], parts[128], why[512], reap[64];
 	enum ol_confidence c;
 
 	if (B->bypass)
@@ -256,6 +256,16 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 				 ol_confidence_name(A->skip_confidence));
 			if (A->skip_confidence < OL_CONF_OBSERVED)
 				c = cmin(c, OL_CONF_INFERRED);
+		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns &&
+			   A->skip_by == OL_SKIP_BY_EXIT && A->skip_ns != OL_NONE) {
+			/* 6.x: a dying leader without live threads is skipped by the
+			 * memcg scan (CSS_TASK_ITER_PROCS) while the last thread is
+			 * still in exit_mmap, before it sets MMF_OOM_SKIP */
+			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
+				 "no longer saw it, while its exit_mmap was still unmapping the mm "
+				 "(MMF_OOM_SKIP set by the exit path only at %s)",
+				 ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns),
+				 ol_rel(r4, sizeof(r4), A->skip_ns - A->kill_ns));
 		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns) {
 			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
 				 "no longer saw it, while its mm lived on (pinned by another task or "
@@ -276,8 +286,6 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			c = cmin(c, OL_CONF_INFERRED);
 		r3[0] = 0;
 		if (A->last_freed_ns != OL_NONE && A->last_freed_ns != A->freed_ns) {
-			char r4[32];
-
 			snprintf(r3, sizeof(r3), "; all at %s",
 				 ol_rel(r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
 		}
