@@ -49,6 +49,8 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c))
+CMD_SRC	:= $(sort $(wildcard cmd/*.c))
+CMD_OBJ	:= $(CMD_SRC:%.c=$(O)/%.o)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
@@ -65,7 +67,7 @@ check-pkgs:
 	  pkg-config --exists $$p || { echo "oomlens: missing library '$$p': install the Debian package '$$d' (or run 'make deps')" >&2; exit 1; }; \
 	done
 
-$(PROG): $(O)/oomlens.o $(LIB_OBJ)
+$(PROG): $(O)/oomlens.o $(CMD_OBJ) $(LIB_OBJ)
 	$(quiet) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 

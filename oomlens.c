@@ -3,129 +3,50 @@
  * oomlens — analyze Linux OOM-killer incidents.
  *
  * One binary, subcommands dispatched from one table (as git and trace-cmd
- * do).  Each front end lives next to the library code it drives.
+ * do); each front end is cmd/NAME.c.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "collect/collect.h"
-#include "analyze/analyze.h"
-#include "reports/report.h"
-#include "tui/tui.h"
+#include "cmd/cmd.h"
 
-static int cmd_import(int argc, char **argv);
-static int cmd_record(int argc, char **argv);
-static int cmd_version(int argc, char **argv);
-static int cmd_help(int argc, char **argv);
-
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *usage;
-	const char *help;
-};
-
-static const struct command commands[] = {
+const struct ol_command ol_commands[] = {
 	{ "record",  cmd_record,  "record [-o DB] [--watch] [-- CMD...]",
-	  "record OOM events live (tracefs) into a database and analyze it" },
+	  "record OOM events live (tracefs) into a database and analyze it", cmd_record_usage },
 	{ "import",  cmd_import,  "import FILE... [-o DB]",
-	  "read trace.dat, ftrace text and kernel logs into a database and analyze it" },
+	  "read trace.dat, ftrace text and kernel logs into a database and analyze it",
+	  cmd_import_usage },
 	{ "analyze", cmd_analyze, "analyze DB",
-	  "(re)build victims, timelines and verdicts in DB" },
+	  "(re)build victims, timelines and verdicts in DB", cmd_analyze_usage },
 	{ "report",  cmd_report,  "report DB [--format F] [-o FILE]",
-	  "write a report: text (LKML), markdown, json, csv or html" },
-	{ "tui",     cmd_tui,     "tui DB", "browse victims, timelines and verdicts in a terminal" },
-	{ "version", cmd_version, "version", "print the version" },
-	{ "help",    cmd_help,    "help", "list the commands" },
+	  "write a report: text (LKML), markdown, json, csv or html", cmd_report_usage },
+	{ "tui",     cmd_tui,     "tui DB", "browse victims, timelines and verdicts in a terminal",
+	  cmd_tui_usage },
+	{ "version", cmd_version, "version", "print the version", cmd_version_usage },
+	{ "help",    cmd_help,    "help [COMMAND]", "list the commands, or show one's usage",
+	  cmd_help_usage },
 };
 
-#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-/*
- * import = collect/ reads the files into the database, then analyze/
- * rebuilds the analysis tables, so that a database is always ready for
- * `report` and `tui`.
- */
-static int cmd_import(int argc, char **argv)
-{
-	char *db = NULL, *err = NULL;
-	int ret = ol_import_main(argc, argv, &db);
-
-	if (ret || !db)
-		return ret;
-	if (ol_analyze_db(db, &err)) {
-		fprintf(stderr, "oomlens: %s\n", err);
-		ret = 1;
-	} else {
-		fprintf(stderr, "oomlens: imported into '%s'; see 'oomlens report %s'\n", db, db);
-	}
-	free(err);
-	free(db);
-	return ret;
-}
-
-/*
- * record = collect/ records live into the database, then analyze/, as
- * for import.  The exit code is the recorded command's when there was one.
- */
-static int cmd_record(int argc, char **argv)
-{
-	char *db = NULL, *err = NULL;
-	int ret = ol_record_main(argc, argv, &db);
-
-	if (!db)
-		return ret;
-	if (ol_analyze_db(db, &err)) {
-		fprintf(stderr, "oomlens: %s\n", err);
-		if (!ret)
-			ret = 1;
-	} else {
-		fprintf(stderr, "oomlens: recorded into '%s'; see 'oomlens report %s'\n", db, db);
-	}
-	free(err);
-	free(db);
-	return ret;
-}
-
-static int cmd_version(int argc, char **argv)
-{
-	printf("oomlens %s (database schema %d)\n", OL_VERSION, OL_SCHEMA_VERSION);
-	return 0;
-}
-
-static void usage(FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "usage: oomlens <command> [<args>]\n\ncommands:\n");
-	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "   %-32s %s\n", commands[i].usage, commands[i].help);
-	fprintf(f, "\nSee README.md for the database tables and report formats.\n");
-}
-
-static int cmd_help(int argc, char **argv)
-{
-	usage(stdout);
-	return 0;
-}
+const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);
 
 int main(int argc, char **argv)
 {
-	size_t i;
+	const struct ol_command *c;
 
-	if (argc < 2) {
-		usage(stderr);
+	if (argc < 2)
+		return cmd_main_usage();
+	if (cmd_is_help(argv[1]))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cmd_version(argc - 1, argv + 1);
+	c = cmd_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "oomlens: '%s' is not an oomlens command; see 'oomlens help'\n",
+			argv[1]);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "--version"))
-		return cmd_version(argc - 1, argv + 1);
-	for (i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "oomlens: '%s' is not an oomlens command; see 'oomlens help'\n",
-		argv[1]);
-	return 2;
+	/* the same usage for every command, whatever its own parser does */
+	if (argc >= 3 && cmd_is_help(argv[2]))
+		return cmd_usage(c->name, stdout, 0);
+	return c->fn(argc - 1, argv + 1);
 }

@@ -264,9 +264,6 @@ struct ol_analysis {
  */
 int ol_analyze_db(const char *path, char **err);
 
-/* Same on an open sqlite3 handle (passed as void *); used after import. */
-int ol_analyze_handle(void *sqlite_db, char **err);
-
 /*
  * Load the analysis tables of @path (read-only) into memory.  Runs no
  * analysis: if the tables are missing, fails with a message saying to run
@@ -279,8 +276,5 @@ void ol_analysis_free(struct ol_analysis *a);
 
 /* Time from kill to x, or OL_NONE when either is unknown. */
 int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
-
-/* Subcommand front end. */
-int cmd_analyze(int argc, char **argv);
 
 #endif /* OOMLENS_ANALYZE_H */

@@ -5,7 +5,120 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include "collect/collect.h"
+
+struct tep_handle;
+struct tep_event;
+struct tep_record;
+
+/*
+ * One normalized event.  All pointers are borrowed: the store copies what
+ * it keeps before ol_store_add_event() returns.
+ *
+ * @pid/@comm are the task in whose context the event fired (common_pid);
+ * @target is the task the event is about (mark_victim's pid, the
+ * signal's receiver, the forked child, the exiting task), or -1.  An oom
+ * event's pid is a thread id, not a tgid (KERNEL.md).
+ * @fields is a JSON object with the event's own fields, read by name from
+ * the source's own format (so a pid-only mark_victim simply has fewer).
+ */
+struct ol_event {
+	int64_t		ts_ns;
+	int		cpu;
+	int		pid;
+	const char	*comm;		/* may be NULL: unknown */
+	const char	*name;		/* "system:event", e.g. "oom:mark_victim" */
+	int		target;
+	const char	*fields;	/* JSON object text, never NULL */
+};
+
+/*
+ * Start one source: everything until ol_store_end_source() is one
+ * transaction, so a source that fails part-way leaves the database as it
+ * was.  @kind is "trace.dat", "live", "ftrace-text", "kmsg".
+ * Returns the source id (> 0) or -1.
+ */
+int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind);
+
+/* Commit (@ok true) or roll back the source begun last.  0 or -1. */
+int ol_store_end_source(struct ol_store *st, bool ok);
+
+/*
+ * A long recording: commit what the current source holds so far and go
+ * on in a new transaction of the same source, so that a later failure
+ * (a full disk) rolls back only what came after.  Not inside
+ * ol_store_begin().  0 or -1.
+ */
+int ol_store_checkpoint(struct ol_store *st);
+
+/* Add one event of the current source.  0 or -1 (see ol_store_errmsg()). */
+int ol_store_add_event(struct ol_store *st, const struct ol_event *ev);
+
+/*
+ * Thread -> process knowledge: @pid is a thread of process @tgid named
+ * @comm (NULL: unknown).  @how says where it came from ("newtask",
+ * "fork", "proc", "trace-tgid", "kmsg").  A later fact overrides an
+ * "assumed" one; comm is updated by later calls (exec, rename).
+ */
+int ol_store_add_task(struct ol_store *st, int pid, int tgid, const char *comm,
+		      const char *how);
+
+/* meta (key, value); replaces an earlier value for @key. */
+int ol_store_set_meta(struct ol_store *st, const char *key, const char *value);
+/* Same, but an earlier value (e.g. a trace's own uname) wins. */
+int ol_store_set_meta_default(struct ol_store *st, const char *key, const char *value);
+
+/* The format text of one event as the source describes it. */
+int ol_store_add_format(struct ol_store *st, const char *system,
+			const char *event, int id, const char *format);
+
+/*
+ * Events lost on @cpu: @count events missing just before @ts_ns (the
+ * first event seen after the gap), @prev_ns the last event before it
+ * (0 if none).  @count -1: an unknown number.  Kept in the gaps table and
+ * summed into meta "lost.cpuN" / "lost.total".
+ */
+int ol_store_add_gap(struct ol_store *st, int cpu, int64_t prev_ns,
+		     int64_t ts_ns, long long count);
+
+/* true when @path looks like a trace.dat (magic bytes). */
+bool ol_probe_tracedat(const char *path);
+
+/*
+ * The event set oomlens keeps, as "system:event" names; "system:*" keeps a
+ * whole system.  NULL-terminated, static.
+ */
+extern const char *const ol_event_set[];
+bool ol_event_wanted(const char *system, const char *event);
+
+/* The live recorder's parts that only collect/ uses (record.c, record-sink.c). */
+struct tep_handle *ol_live_tep(struct ol_live *lv);
+int ol_live_cpus(struct ol_live *lv);
+/* Drain what the per-CPU buffers hold now, oldest first. */
+int ol_live_read(struct ol_live *lv,
+		 int (*cb)(struct tep_event *, struct tep_record *, int, void *), void *ctx);
+int ol_live_store_meta(struct ol_live *lv, struct ol_store *st);
+long long ol_live_store_stats(struct ol_live *lv, struct ol_store *st, const long long *missed);
+int ol_live_scan_proc(struct ol_store *st, void (*seen)(void *, int, int, const char *),
+		      void *ctx);
+
+const char *ol_file_kind_name(enum ol_file_kind k);
+
+/*
+ * Clock alignment of a kernel log with the trace sources already in @st
+ * (collect/kmsg-merge.c): @n log lines (@ts on the log's clock, @msg
+ * without newline).  *@offset = trace clock - log clock (0 and *@matches
+ * 0 when no line pairs up); @dup[i] = the trace already holds line i.
+ */
+int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg, size_t n,
+		  bool *dup, int64_t *offset, int *matches);
+
+/* Content probes on the first bytes of a text file (detect.c). */
+bool ol_kmsg_probe_text(const char *buf, size_t len);
+bool ol_ftrace_probe_text(const char *buf, size_t len);
+
 
 extern const char ol_schema_sql[];
 extern const char ol_index_sql[];
@@ -28,8 +141,6 @@ void ol_buf_json_str(struct ol_buf *b, const char *s, size_t n);
 
 /* malloc'ed printf; NULL on allocation failure. */
 char *ol_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-#endif
 
 /*
  * Thread -> process knowledge built while a source is read (collect/tasks.c):
@@ -54,8 +165,6 @@ void ol_taskmap_free(struct ol_taskmap *m);
  * tep record -> ol_event, shared by the trace.dat importer and the live
  * recorder (both decode with libtraceevent).
  */
-struct tep_handle;
-struct tep_record;
 struct ol_conv;
 
 /* Must be freed with ol_conv_free().  NULL on allocation failure. */
@@ -77,3 +186,5 @@ int ol_conv_tasks(struct ol_conv *c, struct ol_store *st, const struct ol_event 
 
 /* Store the format of every event of the set that @tep knows. */
 int ol_conv_store_formats(struct ol_conv *c, struct ol_store *st);
+
+#endif

@@ -15,30 +15,15 @@
 #include <stdint.h>
 
 #define OL_SCHEMA_VERSION	1
-#define OL_VERSION		"0.1"
 
 struct ol_store;
 
 /*
- * One normalized event.  All pointers are borrowed: the store copies what
- * it keeps before ol_store_add_event() returns.
- *
- * @pid/@comm are the task in whose context the event fired (common_pid);
- * @target is the task the event is about (mark_victim's pid, the
- * signal's receiver, the forked child, the exiting task), or -1.  An oom
- * event's pid is a thread id, not a tgid (KERNEL.md).
- * @fields is a JSON object with the event's own fields, read by name from
- * the source's own format (so a pid-only mark_victim simply has fewer).
+ * Progress of a long import: @percent of @path read, @kept events stored
+ * so far; called about once a second, and once with @percent -1 at the
+ * end (to clear a progress line).  The caller decides where it goes.
  */
-struct ol_event {
-	int64_t		ts_ns;
-	int		cpu;
-	int		pid;
-	const char	*comm;		/* may be NULL: unknown */
-	const char	*name;		/* "system:event", e.g. "oom:mark_victim" */
-	int		target;
-	const char	*fields;	/* JSON object text, never NULL */
-};
+typedef void ol_progress_fn(void *ctx, const char *path, int percent, long long kept);
 
 /*
  * Open (creating if needed) the database at @path for writing.  Refuses a
@@ -76,55 +61,6 @@ void *ol_store_db(struct ol_store *st);
 int ol_store_begin(struct ol_store *st);
 int ol_store_commit(struct ol_store *st, bool ok);
 
-/*
- * Start one source: everything until ol_store_end_source() is one
- * transaction, so a source that fails part-way leaves the database as it
- * was.  @kind is "trace.dat", "live", "ftrace-text", "kmsg".
- * Returns the source id (> 0) or -1.
- */
-int ol_store_begin_source(struct ol_store *st, const char *path, const char *kind);
-
-/* Commit (@ok true) or roll back the source begun last.  0 or -1. */
-int ol_store_end_source(struct ol_store *st, bool ok);
-
-/*
- * A long recording: commit what the current source holds so far and go
- * on in a new transaction of the same source, so that a later failure
- * (a full disk) rolls back only what came after.  Not inside
- * ol_store_begin().  0 or -1.
- */
-int ol_store_checkpoint(struct ol_store *st);
-
-/* Add one event of the current source.  0 or -1 (see ol_store_errmsg()). */
-int ol_store_add_event(struct ol_store *st, const struct ol_event *ev);
-
-/*
- * Thread -> process knowledge: @pid is a thread of process @tgid named
- * @comm (NULL: unknown).  @how says where it came from ("newtask",
- * "fork", "proc", "trace-tgid", "kmsg").  A later fact overrides an
- * "assumed" one; comm is updated by later calls (exec, rename).
- */
-int ol_store_add_task(struct ol_store *st, int pid, int tgid, const char *comm,
-		      const char *how);
-
-/* meta (key, value); replaces an earlier value for @key. */
-int ol_store_set_meta(struct ol_store *st, const char *key, const char *value);
-/* Same, but an earlier value (e.g. a trace's own uname) wins. */
-int ol_store_set_meta_default(struct ol_store *st, const char *key, const char *value);
-
-/* The format text of one event as the source describes it. */
-int ol_store_add_format(struct ol_store *st, const char *system,
-			const char *event, int id, const char *format);
-
-/*
- * Events lost on @cpu: @count events missing just before @ts_ns (the
- * first event seen after the gap), @prev_ns the last event before it
- * (0 if none).  @count -1: an unknown number.  Kept in the gaps table and
- * summed into meta "lost.cpuN" / "lost.total".
- */
-int ol_store_add_gap(struct ol_store *st, int cpu, int64_t prev_ns,
-		     int64_t ts_ns, long long count);
-
 /* Last error text of the store (borrowed, valid until the next call). */
 const char *ol_store_errmsg(struct ol_store *st);
 
@@ -133,40 +69,19 @@ void ol_store_close(struct ol_store *st);
 
 /*
  * Import a trace.dat file into the store as one source.  Returns 0, or -1
- * with *@err naming the file and what is wrong (free() it).  With
- * @progress, a percentage is drawn on stderr (the caller decides whether
- * stderr is a terminal).
+ * with *@err naming the file and what is wrong (free() it).  @progress
+ * (may be NULL) is told how far the import is, with @progress_ctx.
  */
-int ol_import_tracedat(struct ol_store *st, const char *path, bool progress,
-		       char **err);
-
-/* true when @path looks like a trace.dat (magic bytes). */
-bool ol_probe_tracedat(const char *path);
-
-/*
- * The event set oomlens keeps, as "system:event" names; "system:*" keeps a
- * whole system.  NULL-terminated, static.
- */
-extern const char *const ol_event_set[];
-bool ol_event_wanted(const char *system, const char *event);
-
-/*
- * Front end of `oomlens import`: parses @argv, imports every file into one
- * database, prints errors (one line, naming the file).  Returns the exit
- * code; on success *@db_out is the database path (free() it), so that the
- * caller can go on to analyze it.
- */
-int ol_import_main(int argc, char **argv, char **db_out);
+int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
+		       void *progress_ctx, char **err);
 
 /*
  * The live recorder (collect/record.c: the tracefs instance;
- * record-sink.c: records -> store, --watch episodes; cmd-record.c).
+ * record-sink.c: records -> store, --watch episodes), driven by
+ * cmd/record.c.
  */
 struct ol_live;
 struct ol_sink;
-struct tep_handle;
-struct tep_event;
-struct tep_record;
 
 struct ol_live_opts {
 	int		rss;		/* -1 not recorded, 0 "curr == 0", 1 all */
@@ -182,19 +97,10 @@ struct ol_live_opts {
 int ol_live_remove_stale(char **names);
 /* Create the instance, enable the events, start tracing.  NULL + *@err. */
 struct ol_live *ol_live_start(const struct ol_live_opts *o, char **err);
-struct tep_handle *ol_live_tep(struct ol_live *lv);
 const char *ol_live_missing(struct ol_live *lv);
-int ol_live_cpus(struct ol_live *lv);
 void ol_live_pause(struct ol_live *lv);
-/* Drain what the per-CPU buffers hold now, oldest first. */
-int ol_live_read(struct ol_live *lv,
-		 int (*cb)(struct tep_event *, struct tep_record *, int, void *), void *ctx);
-int ol_live_store_meta(struct ol_live *lv, struct ol_store *st);
-long long ol_live_store_stats(struct ol_live *lv, struct ol_store *st, const long long *missed);
 /* Turn tracing off and remove the instance.  NULL is fine. */
 void ol_live_stop(struct ol_live *lv);
-int ol_live_scan_proc(struct ol_store *st, void (*seen)(void *, int, int, const char *),
-		      void *ctx);
 
 struct ol_sink_stats {
 	long long	seen, stored, kills, lost, episodes, ring;
@@ -216,13 +122,6 @@ int ol_sink_tick(struct ol_sink *s);
 int ol_sink_finish(struct ol_sink *s, bool ok);
 void ol_sink_get_stats(struct ol_sink *s, struct ol_sink_stats *out);
 const char *ol_sink_errmsg(struct ol_sink *s);
-
-/*
- * Front end of `oomlens record`; like ol_import_main(), *@db_out is the
- * database on success (free() it).  The exit code is the command's.
- */
-int ol_record_main(int argc, char **argv, char **db_out);
-
 
 /*
  * Kernel log text (collect/kmsg-parse.c): one OOM-related kernel log line
@@ -285,7 +184,6 @@ enum ol_file_kind {
 	OL_FILE_TRACEDAT, OL_FILE_FTRACE_TEXT, OL_FILE_KMSG,
 };
 enum ol_file_kind ol_detect_file(const char *path);
-const char *ol_file_kind_name(enum ol_file_kind k);
 
 /*
  * Import ftrace text (tracefs `trace`, `trace-cmd report`) as one source
@@ -302,19 +200,5 @@ int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err);
  * found, lines not understood; free() it, may be NULL).
  */
 int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **err);
-
-
-/*
- * Clock alignment of a kernel log with the trace sources already in @st
- * (collect/kmsg-merge.c): @n log lines (@ts on the log's clock, @msg
- * without newline).  *@offset = trace clock - log clock (0 and *@matches
- * 0 when no line pairs up); @dup[i] = the trace already holds line i.
- */
-int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg, size_t n,
-		  bool *dup, int64_t *offset, int *matches);
-
-/* Content probes on the first bytes of a text file (detect.c). */
-bool ol_kmsg_probe_text(const char *buf, size_t len);
-bool ol_ftrace_probe_text(const char *buf, size_t len);
 
 #endif /* OOMLENS_COLLECT_H */

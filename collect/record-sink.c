@@ -4,9 +4,14 @@
  * (ol_conv_record/ol_conv_tasks, as the trace.dat importer does) into the
  * store.
  *
- * Plain mode: one source, checkpointed every WATCH_SEGMENT_S seconds
- * (ol_store_checkpoint) and finished at the end, so that a failure late in
- * a long recording (a full disk) loses only the last seconds.
+ * Plain mode: one source.  Its schema, source row, formats and task names
+ * are committed at once when recording starts, then it is checkpointed
+ * (ol_store_checkpoint) every WATCH_SEGMENT_S seconds or every
+ * SEGMENT_BYTES of rows, whichever comes first, and finished at the
+ * end: a failure (a full disk) loses only the records since the last
+ * checkpoint, never the database, however slow the machine or however
+ * long one read of the buffers takes (the checks run per record, not only
+ * between reads).
  *
  * --watch (flight recorder): raw records wait in a memory ring of the last
  * 30 s (--watch-before) (bounded to WATCH_RING_BYTES).  An OOM event (mark_victim
@@ -31,6 +36,16 @@
 #define NS			1000000000LL
 #define WATCH_RING_BYTES	(64u << 20)
 #define WATCH_SEGMENT_S		10
+/*
+ * A segment's size in database bytes, estimated as the row's text plus
+ * ROW_OVERHEAD (rowid, integers, three index entries: ~180 bytes an event
+ * measured on fork/exit churn).  4 MB commits about twice a second under
+ * churn of 40k events/s, so a 64 MB file system filling up loses a few
+ * MB at most.
+ */
+#define SEGMENT_BYTES		(4u << 20)
+#define ROW_OVERHEAD		96
+#define SEGMENT_CHECK		1024		/* records between clock reads */
 #define DISK_RESERVE		(64LL << 20)	/* stop below this free (or 10%) */
 #define MAX_PENDING_GAPS	1024
 #define COMM_CHUNK		4096
@@ -54,7 +69,7 @@ struct ol_sink {
 	struct tep_handle *tep;
 	struct ol_conv	*conv;
 	char		*source, *dbpath;
-	bool		watch, in_source, capped, failed;
+	bool		watch, in_source, capped, failed, started;
 	long long	max_db;
 	unsigned char	role[65536];	/* by event id */
 	int		mark_victim_id;
@@ -70,6 +85,8 @@ struct ol_sink {
 	int64_t		keep_until;	/* trace clock */
 	int64_t		pre_ns, post_ns;
 	time_t		last_trigger, segment_start;	/* monotonic s */
+	size_t		segment_bytes;	/* estimated database bytes this segment */
+	unsigned	segment_check;
 	struct gap	pending[MAX_PENDING_GAPS];
 	int		npending;
 	char		*err;
@@ -222,6 +239,7 @@ static int store_record(struct ol_sink *s, struct tep_record *rec, const char *c
 	if (ol_store_add_event(s->st, &ev) || ol_conv_tasks(s->conv, s->st, &ev))
 		return fail(s, ol_store_errmsg(s->st));
 	s->stats.stored++;
+	s->segment_bytes += strlen(ev.fields) + strlen(ev.name) + ROW_OVERHEAD;
 	return 0;
 }
 
@@ -256,6 +274,7 @@ static int begin_source(struct ol_sink *s, bool scan)
 		return fail(s, ol_store_errmsg(s->st));
 	s->in_source = true;
 	s->segment_start = mono_now();
+	s->segment_bytes = 0;
 	for (i = 0; i < s->npending; i++)
 		if (ol_store_add_gap(s->st, s->pending[i].cpu, s->pending[i].prev,
 				     s->pending[i].ts, s->pending[i].n))
@@ -275,6 +294,25 @@ static int end_source(struct ol_sink *s)
 int ol_sink_begin(struct ol_sink *s)
 {
 	return s->watch ? 0 : begin_source(s, true);
+}
+
+/* Is the open segment due for a commit (by time or by size)? */
+static bool segment_due(struct ol_sink *s)
+{
+	return s->segment_bytes >= SEGMENT_BYTES ||
+	       mono_now() >= s->segment_start + WATCH_SEGMENT_S;
+}
+
+/* Commit the open segment: a checkpoint (plain) or a continuation source. */
+static int segment_roll(struct ol_sink *s)
+{
+	if (s->watch)
+		return end_source(s) || begin_source(s, false);
+	s->segment_start = mono_now();
+	s->segment_bytes = 0;
+	if (ol_store_checkpoint(s->st))
+		return fail(s, ol_store_errmsg(s->st));
+	return 0;
 }
 
 static void ring_pop(struct ol_sink *s)
@@ -401,11 +439,29 @@ static int on_record(struct tep_event *e, struct tep_record *rec, int cpu, void 
 		watch_record(s, rec, role, comm);
 	else
 		store_record(s, rec, comm);
+	/* one read of the buffers can take long: checkpoint within it too */
+	if (s->in_source && !s->failed &&
+	    (s->segment_bytes >= SEGMENT_BYTES || ++s->segment_check % SEGMENT_CHECK == 0) &&
+	    segment_due(s))
+		segment_roll(s);
 	return 0;
 }
 
 int ol_sink_poll(struct ol_sink *s)
 {
+	/*
+	 * Plain mode: the schema and the source row reach the file before
+	 * the first record (but after a command given to record has started:
+	 * a command that cannot run leaves no database), so that a disk
+	 * filling up in the first seconds, or a machine too loaded to reach
+	 * the first timed checkpoint, still leaves a database that says what
+	 * was being recorded.
+	 */
+	if (!s->watch && s->in_source && !s->started && !s->failed) {
+		s->started = true;
+		if (ol_store_checkpoint(s->st))
+			return fail(s, ol_store_errmsg(s->st));
+	}
 	if (ol_live_read(s->lv, on_record, s) < 0 && !s->failed)
 		return fail(s, "cannot read the trace buffers");
 	return s->failed ? -1 : 0;
@@ -445,11 +501,8 @@ int ol_sink_tick(struct ol_sink *s)
 	if (!s->watch) {
 		if (low)
 			return 1;
-		if (s->in_source && mono_now() >= s->segment_start + WATCH_SEGMENT_S) {
-			s->segment_start = mono_now();
-			if (ol_store_checkpoint(s->st))
-				return fail(s, ol_store_errmsg(s->st));
-		}
+		if (s->in_source && segment_due(s))
+			return segment_roll(s);
 		return 0;
 	}
 	if (low || (s->max_db > 0 && file_size(db, "") + file_size(db, "-journal") > s->max_db))
@@ -458,8 +511,8 @@ int ol_sink_tick(struct ol_sink *s)
 		return 0;
 	if (mono_now() > s->last_trigger + s->post_ns / NS + 2)
 		return end_source(s);
-	if (mono_now() >= s->segment_start + WATCH_SEGMENT_S)
-		return end_source(s) || begin_source(s, false);
+	if (segment_due(s))
+		return segment_roll(s);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "collect/collect-local.h"
+#include "version.h"
 
 enum { ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP, ST_NR };
 
@@ -31,9 +32,9 @@ static const char *const stmt_sql[ST_NR] = {
 		    " comm = coalesce(excluded.comm, comm)",
 	[ST_TASK_ASSUMED] = "INSERT OR IGNORE INTO tasks(pid, tgid, comm, how)"
 			    " SELECT pid, pid, comm, 'assumed' FROM events"
-			    " WHERE source_id = ?1 AND pid > 0"
+			    " WHERE id > ?2 AND source_id = ?1 AND pid > 0"
 			    " UNION SELECT target, target, NULL, 'assumed' FROM events"
-			    " WHERE source_id = ?1 AND target > 0",
+			    " WHERE id > ?2 AND source_id = ?1 AND target > 0",
 	[ST_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
 	[ST_META_DEFAULT] = "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
 	[ST_FORMAT] = "INSERT OR REPLACE INTO formats(source_id, system, event, id, format)"
@@ -51,6 +52,7 @@ struct ol_store {
 	bool		released;	/* a source is in the open outer transaction */
 	bool		committed;	/* a source reached the file: keep it */
 	long long	nevents;
+	int64_t		done_id;	/* events up to this id are finished */
 	sqlite3_stmt	*st[ST_NR];
 	char		*err;
 };
@@ -328,6 +330,7 @@ int ol_store_begin_source(struct ol_store *st, const char *path, const char *kin
 	id = (int)sqlite3_last_insert_rowid(st->db);
 	st->source = id;
 	st->nevents = 0;
+	st->done_id = 0;
 	{
 		char v[16];
 
@@ -347,7 +350,9 @@ fail:
 /*
  * Facts computed once per source at commit: the tgid of every event's
  * task (threads not seen forking are assumed to be their own process),
- * the source's event count, and the lost-event totals per CPU.
+ * the source's event count, and the lost-event totals per CPU.  Only the
+ * events since the last checkpoint (id > done_id) are looked at, so that a
+ * long recording's checkpoints stay linear.
  */
 static int finish_source(struct ol_store *st)
 {
@@ -355,11 +360,12 @@ static int finish_source(struct ol_store *st)
 	sqlite3_stmt *s = st->st[ST_TASK_ASSUMED];
 
 	sqlite3_bind_int(s, 1, st->source);
+	sqlite3_bind_int64(s, 2, st->done_id);
 	if (step(st, s))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "UPDATE events SET tgid = coalesce((SELECT tgid FROM tasks t WHERE t.pid = events.pid), pid)"
-		 " WHERE source_id = %d AND tgid IS NULL;"
+		 " WHERE id > %lld AND source_id = %d AND tgid IS NULL;"
 		 "UPDATE sources SET events = %lld WHERE id = %d;"
 		 /* a gap of unknown size (-1) counts as one lost event */
 		 "WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c"
@@ -369,7 +375,7 @@ static int finish_source(struct ol_store *st)
 		 " (SELECT coalesce(sum(max(lost, 1)), 0) FROM gaps WHERE cpu = n) FROM c;"
 		 "INSERT OR REPLACE INTO meta(key, value)"
 		 " SELECT 'lost.total', coalesce(sum(max(lost, 1)), 0) FROM gaps;",
-		 st->source, st->nevents, st->source);
+		 (long long)st->done_id, st->source, st->nevents, st->source);
 	return exec(st, sql) || exec(st, ol_index_sql) ? -1 : 0;
 }
 
@@ -400,6 +406,14 @@ int ol_store_checkpoint(struct ol_store *st)
 		return set_err(st, "'%s': no recording source to checkpoint", st->path);
 	if (finish_source(st) || exec(st, "COMMIT; BEGIN IMMEDIATE"))
 		return -1;
+	{
+		sqlite3_stmt *s = NULL;
+
+		if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s,
+				       NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+			st->done_id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
 	return 0;
 }
 

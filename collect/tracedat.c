@@ -37,7 +37,8 @@ struct import {
 	struct ol_conv	*conv;
 	const char	*path;
 	off_t		size;
-	bool		progress;
+	ol_progress_fn	*progress;
+	void		*progress_ctx;
 	time_t		last_draw;
 	long long	records, kept;
 	int64_t		*last_ts;	/* per cpu, for gap bounds */
@@ -67,9 +68,8 @@ static void draw_progress(struct import *im, unsigned long long offset)
 	if (now == im->last_draw)
 		return;
 	im->last_draw = now;
-	fprintf(stderr, "\roomlens: importing %s: %3d%% (%lld events kept)",
-		im->path, im->size ? (int)(offset * 100 / (unsigned long long)im->size) : 0,
-		im->kept);
+	im->progress(im->progress_ctx, im->path,
+		     im->size ? (int)(offset * 100 / (unsigned long long)im->size) : 0, im->kept);
 }
 
 static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
@@ -249,10 +249,12 @@ static char *errf(const char *path, const char *what)
 	return ol_strdupf("'%s': %s", path, what);
 }
 
-int ol_import_tracedat(struct ol_store *st, const char *path, bool progress, char **err)
+int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
+		       void *progress_ctx, char **err)
 {
 	struct tracecmd_input *h = NULL, *handles[MAX_HANDLES];
-	struct import im = { .st = st, .path = path, .progress = progress };
+	struct import im = { .st = st, .path = path, .progress = progress,
+			     .progress_ctx = progress_ctx };
 	struct stat sb;
 	int nh = 0, i, n, ret = -1, cpus;
 	char val[32];
@@ -321,7 +323,7 @@ int ol_import_tracedat(struct ol_store *st, const char *path, bool progress, cha
 		if (store_cpustats(&im, tracecmd_get_cpustats(handles[i])))
 			goto store_err;
 	if (progress)
-		fprintf(stderr, "\r\033[K");
+		progress(progress_ctx, path, -1, im.kept);
 	ret = 0;
 	goto out;
 store_err:

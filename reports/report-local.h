@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "analyze/analyze.h"
-#include "collect/collect.h"	/* OL_VERSION */
+#include "version.h"
 #include "reports/report.h"
 
 #define OL_REPORT_VERSION	OL_VERSION

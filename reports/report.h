@@ -55,7 +55,4 @@ int ol_report_format_parse(const char *name);
 int ol_report_render(const struct ol_analysis *a, enum ol_report_format f,
 		     const struct ol_report_opts *o, FILE *out, char **err);
 
-/* Subcommand front end: `oomlens report DB [options]`. */
-int cmd_report(int argc, char **argv);
-
 #endif /* OOMLENS_REPORT_H */

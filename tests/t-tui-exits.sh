@@ -48,6 +48,8 @@ run() {
 after() {
 	if wait_for "t:$1" "tui-exit=$2"; then ok "$3: exit status $2"; else
 		bad "$3: exit status $2"; screen "t:$1" | sed 's/^/    | /'; fi
+	# the shell prints tty-raw/tty-cooked a moment after the status
+	wait_for "t:$1" "tty-"
 	if screen "t:$1" | grep -q tty-cooked; then ok "$3: terminal back in cooked mode"; else
 		bad "$3: terminal back in cooked mode"; fi
 	[ "$(tm display -p -t "t:$1" '#{alternate_on}')" = 0 ] && ok "$3: alternate screen left" ||

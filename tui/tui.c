@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `oomlens tui DB`: the front end, the view stack and the one loop that
- * turns keys into requests and dispatches them.
+ * The TUI's view stack and the one loop that turns keys into requests and
+ * dispatches them (the front end is cmd/tui.c).
  *
  * The terminal is restored on every way out: normal quit, errors (the
  * message is printed only after endwin()), SIGINT/SIGTERM (noticed by the
@@ -363,20 +363,21 @@ static int dispatch(struct tui *t, enum request req)
 	return flags;
 }
 
-int ol_tui_run(const struct ol_analysis *a, const char *dbname)
+int ol_tui_run(const struct ol_analysis *a, const char *dbname, char **err)
 {
 	struct tui t;
-	char err[256];
+	char msg[256];
 	int sig = 0;
 
-	if (tui_init(&t, a, dbname, err, sizeof(err)) < 0) {
-		fprintf(stderr, "oomlens: tui: %s\n", err);
-		return 1;
+	*err = NULL;
+	if (tui_init(&t, a, dbname, msg, sizeof(msg)) < 0) {
+		*err = strdup(msg);
+		return -1;
 	}
 	if (tui_push(&t, tui_view_victims(), NULL) < 0) {
 		tui_done(&t);
-		fprintf(stderr, "oomlens: tui: out of memory\n");
-		return 1;
+		*err = strdup("out of memory");
+		return -1;
 	}
 	tui_draw(&t);
 	while (!stop_signal) {
@@ -413,58 +414,4 @@ int ol_tui_run(const struct ol_analysis *a, const char *dbname)
 		return 128 + sig;
 	}
 	return 0;
-}
-
-static void tui_usage(FILE *f)
-{
-	fprintf(f, "usage: oomlens tui DB\n");
-}
-
-int cmd_tui(int argc, char **argv)
-{
-	struct ol_analysis *a = NULL;
-	const char *path;
-	char *err = NULL;
-	struct stat st;
-	int ret = 1;
-
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		tui_usage(stdout);
-		return 0;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		tui_usage(stderr);
-		return 2;
-	}
-	path = argv[1];
-	/* sqlite would create a missing file; say what is wrong instead */
-	if (stat(path, &st) < 0) {
-		fprintf(stderr, "oomlens: '%s': %s\n", path, strerror(errno));
-		return 1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		fprintf(stderr, "oomlens: '%s': %s\n", path,
-			S_ISREG(st.st_mode) ? "empty file, not an oomlens database" :
-			"not a regular file");
-		return 1;
-	}
-	a = ol_analysis_load(path, &err);
-	if (!a) {
-		/* analyze/ messages may already name the file */
-		if (err && strstr(err, path))
-			fprintf(stderr, "oomlens: %s\n", err);
-		else
-			fprintf(stderr, "oomlens: '%s': %s\n", path, err ? err : "cannot load");
-		goto out;
-	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "oomlens: tui: standard input and output must be a terminal\n");
-		goto out;
-	}
-	ret = ol_tui_run(a, path);
-out:
-	free(err);
-	if (a)
-		ol_analysis_free(a);
-	return ret;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tui/ — `oomlens tui DB`: an ncursesw browser over the analysis.
+ * tui/ — an ncursesw browser over the analysis (front end: cmd/tui.c).
  * It reads nothing but what ol_analysis_load() returns (analyze/analyze.h)
  * and never writes the database.
  */
@@ -9,16 +9,13 @@
 
 struct ol_analysis;
 
-/* Subcommand front end: `oomlens tui DB`.  Returns the exit status. */
-int cmd_tui(int argc, char **argv);
-
 /*
  * Browse @a (borrowed, not freed) on the terminal of stdin/stdout; @dbname
- * is shown in the status line.  Returns 0 when the user quit, 1 with a
- * one-line message on stderr (printed after the terminal was restored)
- * when the terminal could not be set up.  A SIGINT/SIGTERM restores the
- * terminal and re-raises the signal.
+ * is shown in the status line.  Returns 0 when the user quit, -1 with
+ * *@err set (free() it; the terminal is restored already) when the
+ * terminal could not be set up.  A SIGINT/SIGTERM restores the terminal
+ * and re-raises the signal.
  */
-int ol_tui_run(const struct ol_analysis *a, const char *dbname);
+int ol_tui_run(const struct ol_analysis *a, const char *dbname, char **err);
 
 #endif /* OOMLENS_TUI_H */

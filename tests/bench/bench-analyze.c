@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/collect.h"
+#include "collect/collect-local.h"
 #include "analyze/analyze.h"
 
 static double now(void)

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/collect.h"
+#include "collect/collect-local.h"
 #include "analyze/analyze.h"
 
 static char fuzz_in[512], fuzz_db[512];
@@ -76,7 +76,7 @@ static void fuzz_import(enum ol_file_kind kind)
 	if (ol_store_begin(st))
 		goto out;
 	if (kind == OL_FILE_TRACEDAT)
-		r = ol_import_tracedat(st, fuzz_in, false, &err);
+		r = ol_import_tracedat(st, fuzz_in, NULL, NULL, &err);
 	else if (kind == OL_FILE_FTRACE_TEXT)
 		r = ol_import_ftrace_text(st, fuzz_in, &err);
 	else

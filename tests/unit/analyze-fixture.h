@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collect/collect.h"
+#include "collect/collect-local.h"
 #include "analyze/analyze.h"
 
 #define MS	1000000LL

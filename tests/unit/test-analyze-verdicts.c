@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collect/collect.h"
+#include "collect/collect-local.h"
 #include "analyze/analyze.h"
 #include "unit.h"
 #include "analyze-fixture.h"

@@ -1,21 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `oomlens import FILE... [-o DB]`: the front end of the importers. */
+/*
+ * `oomlens import FILE... [-o DB]`: the front end of the importers.
+ * collect/ reads the files into the database, then analyze/ rebuilds the
+ * analysis tables, so that a database is always ready for `report` and
+ * `tui`.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "collect/collect.h"
 
-static void import_usage(FILE *f)
+const char cmd_import_usage[] =
+	"usage: oomlens import FILE... [-o DB] [-q]\n"
+	"  FILE   trace.dat (trace-cmd record/extract), ftrace text (tracefs `trace`,\n"
+	"         `trace-cmd report`), kernel log (dmesg [-T], journalctl -k\n"
+	"         [-o short-monotonic|short-iso], syslog kern.log); kind by content\n"
+	"  -o DB  database to create or add to (default: first FILE with .db)\n"
+	"  -q     no progress on stderr\n";
+
+/* The trace.dat importer's progress, on a terminal only. */
+static void draw_progress(void *ctx, const char *path, int percent, long long kept)
 {
-	fprintf(f, "usage: oomlens import FILE... [-o DB] [-q]\n"
-		   "  FILE   trace.dat (trace-cmd record/extract), ftrace text (tracefs `trace`,\n"
-		   "         `trace-cmd report`), kernel log (dmesg [-T], journalctl -k\n"
-		   "         [-o short-monotonic|short-iso], syslog kern.log); kind by content\n"
-		   "  -o DB  database to create or add to (default: first FILE with .db)\n"
-		   "  -q     no progress on stderr\n");
+	if (percent < 0)
+		fprintf(stderr, "\r\033[K");
+	else
+		fprintf(stderr, "\roomlens: importing %s: %3d%% (%lld events kept)",
+			path, percent, kept);
 }
 
 /* "x/run.dat" -> "run.db" in the current directory. */
@@ -32,7 +46,7 @@ static char *default_db(const char *file)
 	return asprintf(&db, "%.*s.db", n, base) < 0 ? NULL : db;
 }
 
-int ol_import_main(int argc, char **argv, char **db_out)
+static int import_files(int argc, char **argv, char **db_out)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -62,19 +76,16 @@ int ol_import_main(int argc, char **argv, char **db_out)
 			quiet = true;
 			break;
 		case 'h':
-			import_usage(stdout);
 			free(db);
-			return 0;
+			return cmd_usage("import", stdout, 0);
 		default:
-			import_usage(stderr);
 			free(db);
-			return 2;
+			return cmd_usage("import", stderr, 2);
 		}
 	}
 	if (optind >= argc) {
-		import_usage(stderr);
 		free(db);
-		return 2;
+		return cmd_usage("import", stderr, 2);
 	}
 	if (!db)
 		db = default_db(argv[optind]);
@@ -129,7 +140,9 @@ int ol_import_main(int argc, char **argv, char **db_out)
 			if ((kinds[i] == OL_FILE_KMSG) != (pass == 1))
 				continue;
 			if (kinds[i] == OL_FILE_TRACEDAT)
-				r = ol_import_tracedat(st, argv[i], !quiet && isatty(2), &err);
+				r = ol_import_tracedat(st, argv[i],
+						       !quiet && isatty(2) ? draw_progress : NULL,
+						       NULL, &err);
 			else if (kinds[i] == OL_FILE_FTRACE_TEXT)
 				r = ol_import_ftrace_text(st, argv[i], &err);
 			else
@@ -154,6 +167,18 @@ out:
 	free(kinds);
 	ol_store_close(st);
 	free(err);
+	free(db);
+	return ret;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	char *db = NULL;
+	int ret = import_files(argc, argv, &db);
+
+	if (ret || !db)
+		return ret;
+	ret = cmd_analyze_after(db, "imported");
 	free(db);
 	return ret;
 }

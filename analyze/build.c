@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ol_analyze_db() / ol_analyze_handle() and `oomlens analyze DB`. */
+/* ol_analyze_db() / ol_analyze_handle(): (re)build the analysis tables. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +42,8 @@ static int build_init(struct ol_build *b, sqlite3 *db, char **err)
 	return ol_era_detect(db, &b->era, err);
 }
 
-int ol_analyze_handle(void *sqlite_db, char **err)
+/* Same as ol_analyze_db() on an open sqlite3 handle (passed as void *). */
+static int analyze_handle(void *sqlite_db, char **err)
 {
 	struct ol_build b;
 	int rc = -1, s;
@@ -81,7 +82,7 @@ int ol_analyze_db(const char *path, char **err)
 
 	if (!st)
 		return -1;
-	rc = ol_analyze_handle(ol_store_db(st), err);
+	rc = analyze_handle(ol_store_db(st), err);
 	if (rc && *err) {
 		char *e = ol_fmt("'%s': %s", path, *err);
 
@@ -90,31 +91,4 @@ int ol_analyze_db(const char *path, char **err)
 	}
 	ol_store_close(st);
 	return rc;
-}
-
-int cmd_analyze(int argc, char **argv)
-{
-	struct ol_analysis *a;
-	char *err = NULL;
-	const char *db;
-
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: oomlens analyze DB\n");
-		return 2;
-	}
-	db = argv[1];
-	if (ol_analyze_db(db, &err) || !(a = ol_analysis_load(db, &err))) {
-		fprintf(stderr, "oomlens: %s\n", err ? err : "analysis failed");
-		free(err);
-		return 1;
-	}
-	printf("%s: %zu victims (%zu kills, %zu bypass) in %zu episodes; %zu unnecessary; "
-	       "time-to-free p50 %.3f s, max %.3f s; era %s\n", db, a->summary.victims,
-	       a->summary.kills, a->summary.bypasses, a->nepisodes,
-	       a->summary.verdicts[OL_VERDICT_UNNECESSARY],
-	       a->summary.ttf_p50_ns == OL_NONE ? 0.0 : (double)a->summary.ttf_p50_ns / 1e9,
-	       a->summary.ttf_max_ns == OL_NONE ? 0.0 : (double)a->summary.ttf_max_ns / 1e9,
-	       a->era);
-	ol_analysis_free(a);
-	return 0;
 }

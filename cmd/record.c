@@ -4,7 +4,9 @@
  *  [--lock-events[=all]] [-- COMMAND ARGS...]`: the live recorder's front
  * end.  It owns the process side: signals, the command, the clock, the
  * status line.  The instance is removed on every exit path but SIGKILL,
- * and the next run removes what a SIGKILLed recorder left.
+ * and the next run removes what a SIGKILLed recorder left.  Then, as for
+ * import, analyze/ builds the analysis tables; the exit code is the
+ * recorded command's when there was one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +21,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-#include "collect/collect-local.h"
+#include "cmd/cmd.h"
+#include "collect/collect.h"
 
 #define POLL_NS		100000000L	/* drain the buffers 10 times a second */
 
@@ -39,24 +42,22 @@ static void on_child(int sig)
 	/* only interrupts the sleep */
 }
 
-static void record_usage(FILE *f)
-{
-	fprintf(f, "usage: oomlens record [-o DB] [--duration S] [--watch] [--rss|--no-rss]\n"
-		   "                      [--lock-events[=all]] [--buffer-kb N] [-q] [-- COMMAND ARGS...]\n"
-		   "  -o DB            database to create or add to (default oomlens.db)\n"
-		   "  --duration S     stop after S seconds\n"
-		   "  --watch          flight recorder: keep only OOM episodes (30 s before,\n"
-		   "                   60 s after the last OOM event), run until stopped\n"
-		   "  --watch-before S, --watch-after S   the episode window (30, 60)\n"
-		   "  --max-db-mb N    --watch: stop storing non-OOM events past N MB (1024)\n"
-		   "  --rss            record kmem:rss_stat unfiltered (default: curr == 0)\n"
-		   "  --no-rss         do not record kmem:rss_stat\n"
-		   "  --lock-events    record mmap_lock write locks and failed trylocks\n"
-		   "                   (=all: every mmap_lock event, costly)\n"
-		   "  --buffer-kb N    ring buffer per CPU (default 8192)\n"
-		   "  -q               no status line\n"
-		   "  COMMAND          run it, stop when it exits, exit with its status\n");
-}
+const char cmd_record_usage[] =
+	"usage: oomlens record [-o DB] [--duration S] [--watch] [--rss|--no-rss]\n"
+	"                      [--lock-events[=all]] [--buffer-kb N] [-q] [-- COMMAND ARGS...]\n"
+	"  -o DB            database to create or add to (default oomlens.db)\n"
+	"  --duration S     stop after S seconds\n"
+	"  --watch          flight recorder: keep only OOM episodes (30 s before,\n"
+	"                   60 s after the last OOM event), run until stopped\n"
+	"  --watch-before S, --watch-after S   the episode window (30, 60)\n"
+	"  --max-db-mb N    --watch: stop storing non-OOM events past N MB (1024)\n"
+	"  --rss            record kmem:rss_stat unfiltered (default: curr == 0)\n"
+	"  --no-rss         do not record kmem:rss_stat\n"
+	"  --lock-events    record mmap_lock write locks and failed trylocks\n"
+	"                   (=all: every mmap_lock event, costly)\n"
+	"  --buffer-kb N    ring buffer per CPU (default 8192)\n"
+	"  -q               no status line\n"
+	"  COMMAND          run it, stop when it exits, exit with its status\n";
 
 static double now_s(void)
 {
@@ -109,13 +110,15 @@ static pid_t run_command(char **argv, char **err)
 	close(pfd[1]);
 	if (pid < 0) {
 		close(pfd[0]);
-		*err = ol_strdupf("cannot fork: %s", strerror(errno));
+		if (asprintf(err, "cannot fork: %s", strerror(errno)) < 0)
+			*err = NULL;
 		return -1;
 	}
 	if (read(pfd[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
 		close(pfd[0]);
 		waitpid(pid, NULL, 0);
-		*err = ol_strdupf("'%s': cannot run: %s", argv[0], strerror(e));
+		if (asprintf(err, "'%s': cannot run: %s", argv[0], strerror(e)) < 0)
+			*err = NULL;
 		return -1;
 	}
 	close(pfd[0]);
@@ -227,11 +230,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->max_db <<= 20;
 			break;
 		case 'h':
-			record_usage(stdout);
-			return 0;
+			return cmd_usage("record", stdout, 0);
 		default:
-			record_usage(stderr);
-			return 2;
+			return cmd_usage("record", stderr, 2);
 		}
 	}
 	if (optind < argc)
@@ -251,7 +252,7 @@ static int exit_code(int status)
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 }
 
-int ol_record_main(int argc, char **argv, char **db_out)
+static int record(int argc, char **argv, char **db_out)
 {
 	struct opts o;
 	struct ol_store *st = NULL;
@@ -292,7 +293,8 @@ int ol_record_main(int argc, char **argv, char **db_out)
 		fprintf(stderr, "oomlens: not available on this kernel, not recorded: %s\n",
 			ol_live_missing(lv));
 	gethostname(host, sizeof(host) - 1);
-	source = ol_strdupf("live:%s", host);
+	if (asprintf(&source, "live:%s", host) < 0)
+		source = NULL;
 	sink = source ? ol_sink_new(st, lv, source, o.db, o.watch, o.max_db) : NULL;
 	if (!sink) {
 		fprintf(stderr, "oomlens: out of memory\n");
@@ -361,7 +363,7 @@ int ol_record_main(int argc, char **argv, char **db_out)
 	if (ol_sink_finish(sink, true)) {
 		fprintf(stderr, "oomlens: %s; the database keeps the recording up to its last "
 			"checkpoint (%s)\n", ol_sink_errmsg(sink),
-			o.watch ? "the episodes committed so far" : "every 10 s");
+			o.watch ? "the episodes committed so far" : "every 10 s or 4 MB");
 		goto out;
 	}
 	ol_sink_get_stats(sink, &s);
@@ -390,4 +392,16 @@ out:
 	free(stale);
 	free(err);
 	return ret;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	char *db = NULL;
+	int ret = record(argc, argv, &db), r;
+
+	if (!db)
+		return ret;
+	r = cmd_analyze_after(db, "recorded");
+	free(db);
+	return ret ? ret : r;
 }
