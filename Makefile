@@ -124,6 +124,13 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench.sh
 
+# Record every scenario (samples/scenarios.sh) into SCENARIOS_OUT and print
+# the summary; SCENARIOS=... a subset.  Root, memcg OOMs only.
+SCENARIOS_OUT ?= scenarios-$(shell uname -r)
+SCENARIOS ?=
+scenarios: all
+	@samples/scenarios.sh -o $(SCENARIOS_OUT) $(SCENARIOS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
@@ -131,5 +138,5 @@ install: all
 clean:
 	rm -rf $(O) $(PROG)
 
-.PHONY: all check-pkgs deps deps-browser demo check bench install clean
+.PHONY: all check-pkgs deps deps-browser demo check bench scenarios install clean
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

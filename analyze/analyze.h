@@ -60,6 +60,7 @@ enum ol_skip_by {
 #define _(id, str) OL_SKIP_BY_##id,
 	OL_SKIP_BY(_)
 #undef _
+	OL_SKIP_BY_NR
 };
 
 /* Who gave the bulk of the victim's memory back. */
@@ -276,5 +277,57 @@ void ol_analysis_free(struct ol_analysis *a);
 
 /* Time from kill to x, or OL_NONE when either is unknown. */
 int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
+
+/*
+ * Comparing recordings (compare.c): the figures `oomlens diff` sets side
+ * by side and `oomlens summary` tabulates, per recording and in total.
+ * Times are ns (OL_NONE: no value), memory kB.
+ */
+struct ol_runfig {
+	size_t		victims, kills, bypasses, sharers;
+	size_t		verdicts[OL_VERDICT_NR];	/* victims with that verdict (any) */
+	size_t		with_ttf;
+	int64_t		ttf_p50, ttf_p90, ttf_max;	/* kill to 90% freed */
+	size_t		with_skip;
+	int64_t		skip_p50, skip_p90, skip_max;	/* kill to MMF_OOM_SKIP */
+	size_t		skip_by[OL_SKIP_BY_NR];		/* who set MMF_OOM_SKIP */
+	/* the reaper, per victim: it reaped, gave up, or never ran (not needed) */
+	size_t		reaped, gave_up, not_needed;
+	/* further kills in an episode: memory earlier victims of the same
+	 * episode still held at each (sum, largest), kB */
+	size_t		further;
+	int64_t		held_sum_kb, held_max_kb;
+};
+
+/* One recording: a database with an analysis. */
+struct ol_run {
+	char		*name;		/* scenario/source: the file name without .db */
+	char		*path;
+	char		*kernel;	/* meta kernel_release ("" unknown) */
+	char		*era, *evidence;
+	long long	lost;		/* events lost, -1 unknown */
+	/* what was recorded (analysis_meta: mark_victim, exit_mmap,
+	 * group_dead, rss_stat, mmap_lock, console): "key=value ..." */
+	char		*recorded;
+	struct ol_runfig fig;
+};
+
+/* A side of a comparison: one database, or every *.db of a folder. */
+struct ol_runset {
+	char		*path;
+	struct ol_run	*runs;		/* sorted by name */
+	size_t		nruns;
+	struct ol_runfig total;		/* over every victim of every run */
+	char		*kernels;	/* distinct kernel releases, ", "-joined */
+};
+
+/*
+ * Load @path (a database, or a folder: every *.db in it) into @rs.  Each
+ * database must have an analysis (else: run `oomlens analyze`).  0, or -1
+ * with *@err set (free() it) naming the file; @rs is then empty.  Free
+ * with ol_runset_free().
+ */
+int ol_runset_load(const char *path, struct ol_runset *rs, char **err);
+void ol_runset_free(struct ol_runset *rs);
 
 #endif /* OOMLENS_ANALYZE_H */

@@ -55,4 +55,17 @@ int ol_report_format_parse(const char *name);
 int ol_report_render(const struct ol_analysis *a, enum ol_report_format f,
 		     const struct ol_report_opts *o, FILE *out, char **err);
 
+struct ol_runset;
+
+/*
+ * `oomlens diff`: the recordings of @before and @after side by side (text
+ * within 72 columns, markdown or JSON; reports/diff.c).  0, or -1 with
+ * *@err set (free() it).
+ */
+int ol_diff_render(const struct ol_runset *before, const struct ol_runset *after,
+		   enum ol_report_format f, FILE *out, char **err);
+/* `oomlens summary`: one line per recording of @s (text or JSON). */
+int ol_summary_render(const struct ol_runset *s, enum ol_report_format f, FILE *out,
+		      char **err);
+
 #endif /* OOMLENS_REPORT_H */
