@@ -173,6 +173,9 @@ struct ol_build {
 	size_t sharecap;
 	int reaper_pid;			/* oom_reaper kthread, -1 */
 	int reaping_victim;		/* last start_task_reaping victim, -1 */
+	/* the reaper's failed mmap_read_trylock comes before the
+	 * skip_task_reaping that names the victim: held until then */
+	int64_t reaper_fail_ptr, reaper_fail_ts, reaper_fail_id;
 	int rs_wait_cpu_v[64];		/* per cpu: victim waiting for skip_hi */
 	int rs_wait_reaper_v;		/* same, for the reaper's next event */
 	/* a SIGKILL not yet known to be a victim's (mark_victim follows) or a sharer's */
@@ -253,6 +256,7 @@ void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r);
 void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r);
 void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r);
 void ol_mm_task_gone(struct ol_build *b, const struct ol_row *r, bool freed);
+void ol_mm_reaper_skip(struct ol_build *b, int vi, const struct ol_row *r);
 void ol_curve_add(struct ol_build *b, int v, int64_t ts, int64_t kb, bool force);
 /* skip.c / finish.c */
 void ol_finish_victims(struct ol_build *b);

@@ -137,7 +137,8 @@ void ol_mm_task_gone(struct ol_build *b, const struct ol_row *r, bool freed)
  * mm that is not linked yet?  (The reaper at work, or a victim's task.) */
 bool ol_mm_context(struct ol_build *b, const struct ol_row *r)
 {
-	if (r->pid == b->reaper_pid && b->reaping_victim >= 0 && b->vs[b->reaping_victim].reaping)
+	/* every reaper event: its failed trylock names no victim yet */
+	if (r->pid == b->reaper_pid && b->reaper_pid >= 0)
 		return true;
 	return ol_mm_user(b, r->pid, r->ts) >= 0;
 }
@@ -264,6 +265,15 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 		by_reaper = r->pid == b->reaper_pid;
 		vctx = ol_mm_user(b, r->pid, r->ts);
 	} else {
+		if (r->pid == b->reaper_pid && r->kind == K_LOCK_ACQUIRED && !success &&
+		    (b->reaping_victim < 0 || !b->vs[b->reaping_victim].reaping)) {
+			/* oom_reap_task_mm(): the trylock fails before any
+			 * start_task_reaping; skip_task_reaping names the victim */
+			b->reaper_fail_ptr = ptr;
+			b->reaper_fail_ts = r->ts;
+			b->reaper_fail_id = r->id;
+			return;
+		}
 		mi = context_mm(b, r, &by_reaper, &vctx);
 		if (mi < 0 || b->mms[mi].done || b->mms[mi].closed || b->mms[mi].mm_ptr != OL_NONE)
 			return;
@@ -305,6 +315,32 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 	} else if (r->pid == m->rel_r_pid) {
 		m->rel_r_ns = OL_NONE;
 	}
+}
+
+/*
+ * skip_task_reaping for victim @vi: a failed trylock of the reaper just
+ * before it was on the victim's mm, which links its pointer (so that an
+ * exit_mmap in another task, one that pinned the mm, is found).
+ */
+void ol_mm_reaper_skip(struct ol_build *b, int vi, const struct ol_row *r)
+{
+	int64_t ptr = b->reaper_fail_ptr, x;
+	int mi;
+
+	b->reaper_fail_ptr = OL_NONE;
+	if (ptr == OL_NONE || r->ts - b->reaper_fail_ts > 10 * NS_PER_MS || r->pid != b->reaper_pid)
+		return;
+	if ((mi = victim_mm(b, vi)) < 0 || b->mms[mi].done || b->mms[mi].closed)
+		return;
+	if (b->mms[mi].mm_ptr == OL_NONE && !(ol_map_get(&b->mmptr2mm, ptr, &x) && x >= 0)) {
+		b->mms[mi].mm_ptr = ptr;
+		map_link(&b->mmptr2mm, &b->live_mmptrs, ptr, mi);
+	}
+	if (b->mms[mi].mm_ptr != ptr)
+		return;
+	b->vs[vi].nlockfail++;
+	ol_point_add(b, vi, b->reaper_fail_ts, "lock_failed", b->reaper_fail_id,
+		     "oom_reaper could not take mmap_lock (trylock failed)");
 }
 
 void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)

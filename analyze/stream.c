@@ -234,6 +234,7 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 		b->rs_wait_cpu_v[i] = -1;
 	b->reaper_pid = -1;
 	b->reaping_victim = -1;
+	b->reaper_fail_ptr = OL_NONE;
 	b->rs_wait_reaper_v = -1;
 	b->lastsig_target = -1;
 	b->first_ns = b->last_ns = OL_NONE;

@@ -130,6 +130,7 @@ void ol_on_reaper(struct ol_build *b, const struct ol_row *r)
 		b->rs_wait_reaper_v = vi;
 		ol_point_add(b, vi, r->ts, "reap_finish", r->id, "oom_reaper finished reaping");
 	} else if (r->kind == K_SKIP_REAPING) {
+		ol_mm_reaper_skip(b, vi, r);
 		vs->nskip++;
 		vs->reaping = false;
 		if (v->reaper.start_ns == OL_NONE)

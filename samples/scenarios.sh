@@ -5,8 +5,9 @@
 # `oomlens summary OUTDIR`: what a patch author runs on the kernel before
 # and after the patch, then `oomlens diff BEFORE AFTER`.
 # Takes the machine-wide live lock; memcg OOMs only (run-scenario.sh).
-# Exit status: 0 when every scenario's behaviour happened, 1 otherwise
-# (its database is kept and named), 2 on bad usage or a missing tool.
+# Exit status: 0 when every scenario's behaviour happened (SCEN_TRIES
+# runs each at most, default 3), 1 otherwise (the last try's database is
+# kept and named), 2 on bad usage or a missing tool.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OOMLENS=${OOMLENS:-$HERE/../oomlens}
@@ -29,17 +30,23 @@ exec 9>/tmp/oomlens-live.lock
 flock 9
 
 mkdir -p "$OUT" || exit 2
+# a narrow race (exitedvictim) may miss: each scenario gets up to
+# SCEN_TRIES runs, every try recorded afresh (the log keeps them all)
+TRIES=${SCEN_TRIES:-3}
 FAILED=
 for n in $NAMES; do
-	rm -f "$OUT/$n.db"
-	log "$n: recording into $OUT/$n.db"
-	if "$OOMLENS" record -q --lock-events -o "$OUT/$n.db" -- "$HERE/run-scenario.sh" "$n" \
-		>"$OUT/$n.log" 2>&1; then
-		log "$n: OK"
-	else
-		log "$n: FAILED (the behaviour did not happen; see $OUT/$n.log)"
-		FAILED="$FAILED $n"
-	fi
+	: >"$OUT/$n.log"
+	for t in $(seq 1 "$TRIES"); do
+		rm -f "$OUT/$n.db"
+		log "$n: recording into $OUT/$n.db (try $t of $TRIES)"
+		if "$OOMLENS" record -q --lock-events -o "$OUT/$n.db" -- "$HERE/run-scenario.sh" "$n" \
+			>>"$OUT/$n.log" 2>&1; then
+			log "$n: OK"
+			continue 2
+		fi
+	done
+	log "$n: FAILED (the behaviour did not happen; see $OUT/$n.log)"
+	FAILED="$FAILED $n"
 done
 "$OOMLENS" summary "$OUT" || exit 1
 [ -z "$FAILED" ] || { echo "failed:$FAILED"; exit 1; }
