@@ -19,6 +19,8 @@ DEB_PKGS := build-essential pkg-config libtracecmd-dev libtracefs-dev \
 	    libtraceevent-dev libsqlite3-dev libncurses-dev trace-cmd sqlite3 \
 	    tmux python3 util-linux procps
 DEB_BROWSER := chromium
+# `make scenarios KERNEL=...`: the scenario VM (samples/vm)
+DEB_VM := qemu-system-x86 busybox-static cpio
 
 ifeq ($(V),1)
 Q :=
@@ -126,10 +128,31 @@ bench: deps
 
 # Record every scenario (samples/scenarios.sh) into SCENARIOS_OUT and print
 # the summary; SCENARIOS=... a subset.  Root, memcg OOMs only.
-SCENARIOS_OUT ?= scenarios-$(shell uname -r)
+# KERNEL=path/to/vmlinuz [MODULES=/lib/modules/<release> of that kernel]:
+# the same suite plus a global OOM inside a qemu VM booted from that
+# kernel (samples/vm/run-vm.sh); the databases come back into
+# SCENARIOS_OUT/<release>/.
 SCENARIOS ?=
+ifdef KERNEL
+SCENARIOS_OUT ?= scenarios-vm
+scenarios: all deps-vm
+	@samples/vm/run-vm.sh "$(KERNEL)" "$(MODULES)" "$(SCENARIOS_OUT)" $(SCENARIOS)
+	@for d in "$(SCENARIOS_OUT)"/*/; do ./oomlens summary "$$d"; done
+else
+SCENARIOS_OUT ?= scenarios-$(shell uname -r)
 scenarios: all
 	@samples/scenarios.sh -o $(SCENARIOS_OUT) $(SCENARIOS)
+endif
+
+deps-vm:
+	@missing=""; for p in $(DEB_VM); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps-vm: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
@@ -138,5 +161,5 @@ install: all
 clean:
 	rm -rf $(O) $(PROG)
 
-.PHONY: all check-pkgs deps deps-browser demo check bench scenarios install clean
+.PHONY: all check-pkgs deps deps-browser deps-vm demo check bench scenarios install clean
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

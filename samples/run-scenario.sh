@@ -40,6 +40,7 @@ memfd)      LIMIT=128; NEEDDEV=1; WANTKILLS=1 ;;
 vforkmm)    LIMIT=128; NEEDDEV=1; WANTKILLS=1; READ_MB=2 ;;
 bypass)     LIMIT=128; NEEDDEV=1; WANTKILLS=0; WANTRC=0 ;;
 mlocked)    LIMIT=128; NEEDDEV=1; WANTKILLS=1 ;;
+globaloom)  LIMIT=0;   NEEDDEV=0; WANTKILLS=1 ;;	# the VM only (samples/vm)
 list)       echo $SCENARIOS; exit 0 ;;
 *) echo "usage: $0 list|$(echo $SCENARIOS | tr ' ' '|')" >&2; exit 2 ;;
 esac
@@ -50,6 +51,30 @@ READ_BPS=${SCEN_READ_BPS:-$READ_BPS}
 
 [ "$(id -u)" = 0 ] || { log "must run as root"; exit 2; }
 [ -x "$HOG" ] || { log "no $HOG (build it: make, or gcc -O2 -pthread -o $HOG samples/oomhog.c)"; exit 2; }
+
+# A global OOM: only inside the oomlens VM (samples/vm/init), never on a
+# machine anyone works on.  The hog (oom_score_adj 1000) grows until the
+# global OOM killer takes it: "Out of memory: Killed process" (not memcg).
+if [ "$NAME" = globaloom ]; then
+	if ! grep -qw 'oomlens.vm=1' /proc/cmdline || [ "${OOMLENS_VM:-0}" != 1 ]; then
+		log "refusing: a global OOM runs only inside the oomlens VM (samples/vm/run-vm.sh)"
+		exit 2
+	fi
+	MARK="oomlens-scenario global-$$ start $NAME"
+	echo "$MARK" > /dev/kmsg
+	( echo 1000 > /proc/self/oom_score_adj; exec "$HOG" selfexit ) &
+	VPID=$!
+	wait "$VPID"
+	RC=$?
+	sleep 1
+	if [ "$RC" = 137 ] && dmesg | awk -v m="$MARK" 'f { print } index($0, m) { f = 1 }' |
+		grep -qE "(Out of memory|oom_kill_allocating_task).*Killed process $VPID "; then
+		log "global OOM killed $VPID: OK"
+		exit 0
+	fi
+	log "FAILED (exit $RC)"
+	exit 1
+fi
 
 # cgroup layout
 if [ -f "$CGROOT/cgroup.controllers" ]; then
