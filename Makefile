@@ -11,13 +11,15 @@ O	:= build
 # pkg-config name : Debian package that provides it
 PKG_DEBS := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
 	    libtraceevent:libtraceevent-dev sqlite3:libsqlite3-dev \
-	    ncursesw:libncurses-dev
+	    ncursesw:libncurses-dev zlib:zlib1g-dev liblzma:liblzma-dev \
+	    libzstd:libzstd-dev jansson:libjansson-dev
 PKGS := $(foreach p,$(PKG_DEBS),$(firstword $(subst :, ,$(p))))
 
 # Everything `make check` and `make demo` need on a fresh Debian 12.
 DEB_PKGS := build-essential pkg-config libtracecmd-dev libtracefs-dev \
 	    libtraceevent-dev libsqlite3-dev libncurses-dev trace-cmd sqlite3 \
-	    tmux python3 util-linux procps
+	    tmux python3 util-linux procps zlib1g-dev liblzma-dev libzstd-dev \
+	    libbz2-dev libjansson-dev gzip xz-utils zstd bzip2
 DEB_BROWSER := chromium
 # `make scenarios KERNEL=...`: the scenario VM (samples/vm)
 DEB_VM := qemu-system-x86 busybox-static cpio
@@ -44,7 +46,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -I. $(PKG_CFLAGS) -D_GNU_SOURCE \
 	     -MMD -MP
-LIBS	= $(PKG_LIBS) -lm
+# libbz2 has no pkg-config file (Debian's libbz2-dev, in DEB_PKGS)
+LIBS	= $(PKG_LIBS) -lbz2 -lm
 ifdef SANITIZE
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/termsafe.h"
 
 const struct ol_command ol_commands[] = {
 	{ "record",  cmd_record,  "record [-o DB] [--watch] [-- CMD...]",
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 {
 	const struct ol_command *c;
 
+	/* error lines quote file contents: nothing raw reaches the terminal */
+	ol_stderr_filter();
 	if (argc < 2)
 		return cmd_main_usage();
 	if (cmd_is_help(argv[1]))

@@ -32,7 +32,9 @@ char *ol_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ol_vfmt(const char *fmt, va_list ap);
 void *ol_grow(void *p, size_t *cap, size_t need, size_t size);
 /* "+1.234 s" style relative time into @buf */
-const char *ol_rel(char *buf, size_t len, int64_t delta_ns);
+struct ol_build;
+/* "+1.234s" ("+2s" or "<1s" at a 1 s resolution), "?" for OL_NONE. */
+const char *ol_rel(const struct ol_build *b, char *buf, size_t len, int64_t delta_ns);
 
 /* int64 -> int64 open-addressing hash (key must not be INT64_MIN) */
 struct ol_map {
@@ -72,14 +74,21 @@ struct ol_era {
 	char name[160];				/* "6.1+ (exit_mmap, ...)" */
 	/* what the data is: sources of kind kmsg only, trace only, both */
 	bool kmsg_only, has_kmsg;
+	int kmsg_sources;		/* kernel logs in the database */
 	const char *evidence;			/* "kernel-log-only", "trace", "trace+kernel-log" */
 	bool from_release;			/* rules inferred from meta kernel_release */
 	char release[64];			/* meta kernel_release ("" if none) */
+	/* ns between two possible times: 1 for traces; a kernel log alone
+	 * can be coarser (1 s for dmesg -T and syslog), and its sentences
+	 * then say "+2s", not "+2.000s" */
+	int64_t res_ns;
 };
 
 int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err);
 /* After the pass: infer the reaper delay from the data. */
 void ol_era_finish(struct ol_era *era, const struct ol_analysis *a);
+/* After the pass, before any sentence is written: era->res_ns. */
+void ol_era_resolution(struct ol_era *era, const struct ol_analysis *a);
 const char *ol_exit_rule_name(enum ol_exit_rule r);
 
 /* -------- per-victim work state (not exported) -------- */
@@ -111,6 +120,10 @@ struct ol_mmtrack {
 	 */
 	bool closed;
 	int teardown_pid;
+	/* exit_mmap ran in a task that is none of the victims' threads:
+	 * it pinned the mm (mmget, e.g. process_vm_readv, /proc/PID/mem) */
+	bool exit_mmap_pinned;
+	char exit_mmap_comm[16];
 };
 
 struct ol_vstate {
@@ -153,6 +166,16 @@ struct ol_otask {
 	char name[64];
 };
 
+/* One value of a kill's memory picture (oom_memory); victim -1 until attached. */
+struct ol_omem {
+	int victim;
+	int scope;			/* enum ol_kmem_scope */
+	int node;			/* -1: none */
+	char zone[16], key[48];
+	long long value;
+	const char *unit;		/* static: "kB", "pages", "bytes" */
+};
+
 struct ol_build {
 	sqlite3 *db;
 	struct ol_era era;
@@ -191,15 +214,19 @@ struct ol_build {
 	struct ol_pending {
 		int pid;
 		int64_t ts;
-		char buf[640];
-		bool open;		/* an oom-kill: line being assembled */
-		bool done;		/* parsed below */
+		char *buf;		/* an oom-kill: line being assembled (malloc'ed) */
+		size_t buflen, bufcap;
+		bool open;		/* ... still cut: its pieces are coming */
+		bool done;		/* the report named its domain (below) */
 		char constraint[32];
-		char memcg[256];
+		char *domain;		/* README "Domains", from the constraint line
+					 * or "Task in ... limit of" (malloc'ed) */
+		char *oom_memcg;	/* the memcg that hit its limit, NULL global */
 		int victim_pid;
-		bool global;
 		bool any_victim;	/* "Task in ... limit of" (<= 4.18): no pid */
-		bool global_hint;	/* "Out of memory: Kill process" (< 5.0) */
+		bool oom_group;		/* memory.oom.group: the memcg's tasks follow */
+		bool fresh;		/* a constraint line no kill has used yet */
+		char *hint;		/* domain a "Kill process" prefix implies (< 5.0) */
 		int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb, usage_id;
 		/* "Kill process %d (%s) score %u or sacrifice child" (< 5.0) */
 		int sel_pid;
@@ -210,14 +237,21 @@ struct ol_build {
 		bool invoked;		/* an "invoked oom-killer" line began it */
 		char gfp[160];		/* as printed */
 		int order, invoker_pid;
-		char invoker[64], nodemask[64], task_memcg[256];
+		char invoker[64], nodemask[64];
+		char *task_memcg;	/* malloc'ed */
 		bool in_table;		/* inside its task table */
 		struct ol_otask *rows;	/* task table rows (victim -1 until attached) */
 		size_t nrows, rowcap;
+		struct ol_omem *mem;	/* memory picture (mempic.c) */
+		size_t nmem, memcap;
+		bool in_memcg_stats;	/* after "Memory cgroup stats for X:" */
+		bool picture;		/* a report's table or memory picture began it */
 	} pend[16];
 	int npend;
 	struct ol_otask *otasks;	/* attached task table rows, by victim */
 	size_t notasks, otcap;
+	struct ol_omem *omem;		/* attached memory pictures, by victim */
+	size_t nomem, omcap;
 	int64_t first_ns, last_ns;
 	/* gaps */
 	struct ol_gap { int cpu; int64_t lo, hi; long long lost; } *gaps;
@@ -232,6 +266,7 @@ void ol_on_mark_victim(struct ol_build *b, const struct ol_row *r);
 void ol_on_signal(struct ol_build *b, const struct ol_row *r);
 void ol_resolve_signal(struct ol_build *b, const struct ol_row *r);
 void ol_on_console(struct ol_build *b, const struct ol_row *r);
+void ol_pending_free(struct ol_pending *p);
 int ol_victim_of_task(struct ol_build *b, int pid, int64_t ts);
 int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts);
 int ol_mm_new(struct ol_build *b, int leader);
@@ -267,6 +302,11 @@ void ol_verdict_add(struct ol_victim *v, enum ol_verdict_kind k, enum ol_confide
 		    int other, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ol_build_episodes(struct ol_build *b);
 void ol_build_summary(struct ol_analysis *a);
+/* mempic.c: the memory picture of each report (oom_memory and its views) */
+void ol_mem_line(struct ol_build *b, struct ol_pending *p, const char *msg);
+void ol_mem_attach(struct ol_build *b, struct ol_pending *p, int vi);
+int ol_mem_write(struct ol_build *b);
+extern const char *const ol_mem_ddl[];
 /* tables.c */
 int ol_write_tables(struct ol_build *b, char **err);
 

@@ -255,6 +255,9 @@ struct ol_analysis {
 	 * "trace+kernel-log" ("" in an older analysis) */
 	char			*evidence;
 	bool			kmsg_only;	/* only a kernel log: verdicts at most inferred */
+	/* ns between two possible times: 1 for traces, 10^k for a kernel log
+	 * alone (10^9 for dmesg -T, syslog); 0 in a hand-built analysis: 1 */
+	int64_t			res_ns;
 };
 
 /*
@@ -329,5 +332,11 @@ struct ol_runset {
  */
 int ol_runset_load(const char *path, struct ol_runset *rs, char **err);
 void ol_runset_free(struct ol_runset *rs);
+
+/*
+ * Every statement that creates the analysis tables and indexes, NULL
+ * terminated (collect/dbopen.c builds its reference schema from it).
+ */
+const char *const *ol_analysis_ddl(void);
 
 #endif /* OOMLENS_ANALYZE_H */

@@ -15,8 +15,9 @@ static void build_free(struct ol_build *b)
 		free(b->vs[i].constraint);
 	free(b->vs);
 	for (i = 0; i < (size_t)b->npend; i++)
-		free(b->pend[i].rows);
+		ol_pending_free(&b->pend[i]);
 	free(b->otasks);
+	free(b->omem);
 	free(b->mms);
 	free(b->gaps);
 	ol_map_free(&b->pid2tgid);
@@ -62,6 +63,7 @@ static int analyze_handle(void *sqlite_db, char **err)
 	}
 	if (s)
 		goto out;
+	ol_era_resolution(&b.era, b.a);
 	ol_finish_victims(&b);
 	ol_era_finish(&b.era, b.a);
 	ol_build_verdicts(&b);

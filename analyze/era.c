@@ -109,6 +109,7 @@ static void evidence(sqlite3 *db, struct ol_era *era)
 	}
 	sqlite3_finalize(s);
 	era->has_kmsg = kmsg > 0;
+	era->kmsg_sources = kmsg;
 	era->kmsg_only = kmsg > 0 && !other;
 	era->evidence = era->kmsg_only ? "kernel-log-only" : kmsg ? "trace+kernel-log" : "trace";
 }
@@ -159,6 +160,27 @@ int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err)
 	era->reaper_delay_conf = OL_CONF_UNKNOWN;
 	(void)err;
 	return 0;
+}
+
+void ol_era_resolution(struct ol_era *era, const struct ol_analysis *a)
+{
+	int64_t res = NS_PER_SEC;
+	size_t i, j;
+
+	era->res_ns = 1;
+	if (!era->kmsg_only)
+		return;
+	/* the coarsest power of ten that divides every time of the log */
+	for (i = 0; i < a->nvictims && res > 1; i++) {
+		const struct ol_victim *v = &a->victims[i];
+
+		while (res > 1 && v->kill_ns != OL_NONE && v->kill_ns % res)
+			res /= 10;
+		for (j = 0; j < v->npoints && res > 1; j++)
+			while (res > 1 && v->points[j].ts_ns % res)
+				res /= 10;
+	}
+	era->res_ns = res;
 }
 
 /*

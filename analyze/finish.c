@@ -206,8 +206,8 @@ static void skip_bracket(struct ol_build *b, int vi)
 		v->skip_confidence = b->era.exit_rule_conf;
 	ol_point_add(b, vi, v->skip_ns, "skip_set", c[best].id,
 		     "MMF_OOM_SKIP set by %s between %s and %s after the kill (%s)",
-		     ol_skip_by_name(v->skip_by), ol_rel(d1, sizeof(d1), v->skip_lo_ns - v->kill_ns),
-		     ol_rel(d2, sizeof(d2), v->skip_hi_ns - v->kill_ns), c[best].how);
+		     ol_skip_by_name(v->skip_by), ol_rel(b, d1, sizeof(d1), v->skip_lo_ns - v->kill_ns),
+		     ol_rel(b, d2, sizeof(d2), v->skip_hi_ns - v->kill_ns), c[best].how);
 }
 
 static void freed(struct ol_build *b, int vi)

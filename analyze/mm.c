@@ -370,6 +370,12 @@ void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)
 	m->exit_mmap_ns = r->ts;
 	m->exit_mmap_id = r->id;
 	m->exit_mmap_pid = r->pid;
+	snprintf(m->exit_mmap_comm, sizeof(m->exit_mmap_comm), "%s", r->comm ? r->comm : "?");
+	{
+		int tv = ol_victim_of_task(b, r->pid, r->ts);
+
+		m->exit_mmap_pinned = tv < 0 || b->vs[tv].mm != mi;
+	}
 	/* the ids are free for reuse from now on */
 	map_link(&b->mmptr2mm, &b->live_mmptrs, ptr, -1);
 	mm_close(b, mi);

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "analyze/analyze-local.h"
+#include "collect/collect.h"
 
 #define NREADERS	2
 #define NBATCH		8		/* per reader: slack for the two readers' jitter */
@@ -285,7 +286,11 @@ static sqlite3 *open_like(sqlite3 *db)
 		sqlite3_close(r);
 		return NULL;
 	}
-	sqlite3_busy_timeout(r, 2000);
+	/* the file was checked by the first connection; harden this one too */
+	if (ol_db_harden(r, false)) {
+		sqlite3_close(r);
+		return NULL;
+	}
 	return r;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyze/analyze-local.h"
+#include "collect/collect.h"
 
 static int load_tasks(struct ol_build *b, sqlite3 *db, char **err)
 {
@@ -205,7 +206,11 @@ static sqlite3 *reader_open(sqlite3 *db)
 		sqlite3_close(r);
 		return NULL;
 	}
-	sqlite3_busy_timeout(r, 2000);
+	/* the file was checked by the first connection; harden this one too */
+	if (ol_db_harden(r, false)) {
+		sqlite3_close(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -249,7 +254,11 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 		for (; e < end; e++) {
 			struct ol_row r;
 
-			if (e->ts < prev_ts) {
+			/* one kernel log alone is read in its line order: printk
+			 * printed a report's lines in that order, and a pasted log
+			 * whose stamps go back (excerpts glued together) still
+			 * pairs each kill with the lines before it */
+			if (e->ts < prev_ts && !(b->era.kmsg_only && b->era.kmsg_sources == 1)) {
 				unordered = true;
 				break;
 			}

@@ -58,6 +58,24 @@ static const char *const schema[] = {
 static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve(victim, ts_ns, held_kb);"
 	"CREATE INDEX oom_tasks_by_victim ON oom_tasks(victim)";
 
+/* The analysis DDL, for collect/dbopen.c's reference schema. */
+const char *const *ol_analysis_ddl(void)
+{
+	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 16];
+
+	if (!ddl[0]) {
+		size_t i, k;
+
+		for (i = 0; schema[i]; i++)
+			ddl[i] = schema[i];
+		ddl[i++] = curve_index;
+		/* the memory picture (mempic.c) */
+		for (k = 0; ol_mem_ddl[k] && i + 1 < sizeof(ddl) / sizeof(ddl[0]); k++)
+			ddl[i++] = ol_mem_ddl[k];
+	}
+	return ddl;
+}
+
 /*
  * rss_curve is most of the rows written (tens per victim): inserted
  * CURVE_BATCH rows per statement, which saves a step/reset and a VDBE
@@ -210,6 +228,8 @@ static int write_meta(struct ol_build *b, sqlite3_stmt *s)
 	rc |= meta(b->db, s, "analysis_version", OL_ANALYSIS_VERSION);
 	rc |= meta(b->db, s, "era", e->name);
 	rc |= meta(b->db, s, "evidence", e->evidence ? e->evidence : "trace");
+	snprintf(num, sizeof(num), "%lld", (long long)(e->res_ns > 0 ? e->res_ns : 1));
+	rc |= meta(b->db, s, "resolution_ns", num);
 	if (e->from_release)
 		snprintf(num, sizeof(num), "inferred from the kernel release %.40s", e->release);
 	else
@@ -392,7 +412,8 @@ int ol_write_tables(struct ol_build *b, char **err)
 		if (step(st[2]))
 			goto out;
 	}
-	if (write_otasks(b, st[7]) || write_sharers(a, st[8]) || curve_flush(cr, true) ||
+	if (write_otasks(b, st[7]) || write_sharers(a, st[8]) || ol_mem_write(b) ||
+	    curve_flush(cr, true) ||
 	    sqlite3_exec(b->db, curve_index, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;

@@ -50,12 +50,23 @@ void *ol_grow(void *p, size_t *cap, size_t need, size_t size)
 	return np;
 }
 
-const char *ol_rel(char *buf, size_t len, int64_t d)
+const char *ol_rel(const struct ol_build *b, char *buf, size_t len, int64_t d)
 {
-	if (d == OL_NONE)
+	int64_t s;
+
+	if (d == OL_NONE) {
 		snprintf(buf, len, "?");
-	else
-		snprintf(buf, len, "%s%.3f s", d < 0 ? "-" : "+",
+	} else if (b->era.res_ns >= NS_PER_SEC) {
+		/* whole seconds: no digits the clock does not have */
+		s = (d < 0 ? -d : d) + NS_PER_SEC / 2;
+		s /= NS_PER_SEC;
+		if (s)
+			snprintf(buf, len, "%s%llds", d < 0 ? "-" : "+", (long long)s);
+		else
+			snprintf(buf, len, "<1s");
+	} else
+		/* rounded to the ms; what rounds to zero has no minus sign */
+		snprintf(buf, len, "%s%.3fs", d <= -500000 ? "-" : "+",
 			 (double)(d < 0 ? -d : d) / 1e9);
 	return buf;
 }

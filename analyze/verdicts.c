@@ -187,13 +187,12 @@ static void log_candidate(struct ol_build *b, int bi)
 		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, OL_CONF_INFERRED, best,
 			       "candidate (kernel log only): pid %d (%s) still held %lld kB (anon %lld kB, "
 			       "file %lld kB, shmem %lld kB) per the oom_reaper's \"reaped process\" line "
-			       "at %s after its kill, %.3f s before this victim was chosen; the oom_reaper "
-			       "sets MMF_OOM_SKIP right after that line, so the OOM killer chose again%s; "
+			       "at %s after its kill, before the OOM killer chose again; the oom_reaper "
+			       "sets MMF_OOM_SKIP right after that line, so it no longer saw that memory%s; "
 			       "whether and when that memory came back is not in a kernel log.",
 			       A->pid, A->comm, (long long)best_left, (long long)vs->now_anon,
 			       (long long)vs->now_file, (long long)vs->now_shmem,
-			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns),
-			       (double)(B->kill_ns - vs->reaped_line_ns) / 1e9, note);
+			       ol_rel(b, r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), note);
 	}
 }
 
@@ -252,7 +251,7 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 				 A->skip_by == OL_SKIP_BY_REAPER ? "the oom_reaper" :
 				 A->skip_by == OL_SKIP_BY_REAPER_GAVE_UP ? "the oom_reaper, giving up," :
 				 A->skip_by == OL_SKIP_BY_EXIT ? "the exit path" : ol_skip_by_name(A->skip_by),
-				 ol_rel(r1, sizeof(r1), A->skip_ns - A->kill_ns), reap,
+				 ol_rel(b, r1, sizeof(r1), A->skip_ns - A->kill_ns), reap,
 				 ol_confidence_name(A->skip_confidence));
 			if (A->skip_confidence < OL_CONF_OBSERVED)
 				c = cmin(c, OL_CONF_INFERRED);
@@ -264,12 +263,21 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
 				 "no longer saw it, while its exit_mmap was still unmapping the mm "
 				 "(MMF_OOM_SKIP set by the exit path only at %s)",
-				 ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns),
-				 ol_rel(r4, sizeof(r4), A->skip_ns - A->kill_ns));
+				 ol_rel(b, r1, sizeof(r1), A->exit_ns - A->kill_ns),
+				 ol_rel(b, r4, sizeof(r4), A->skip_ns - A->kill_ns));
 		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns) {
+			const struct ol_mmtrack *m = b->vs[best].mm >= 0 ? &b->mms[b->vs[best].mm] : NULL;
+			char pin[96];
+
+			/* the task that ran exit_mmap held the last reference */
+			if (m && m->done && m->exit_mmap_pinned)
+				snprintf(pin, sizeof(pin), "pinned by pid %d (%s) until %s", m->exit_mmap_pid,
+					 m->exit_mmap_comm, ol_rel(b, r2, sizeof(r2), m->exit_mmap_ns - A->kill_ns));
+			else
+				snprintf(pin, sizeof(pin), "pinned by another task or waiting for the reaper");
 			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
-				 "no longer saw it, while its mm lived on (pinned by another task or "
-				 "waiting for the reaper)", ol_rel(r1, sizeof(r1), A->exit_ns - A->kill_ns));
+				 "no longer saw it, while its mm lived on (%s)",
+				 ol_rel(b, r1, sizeof(r1), A->exit_ns - A->kill_ns), pin);
 		} else if (b->era.kmsg_only) {
 			char note[256];
 
@@ -287,15 +295,14 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 		r3[0] = 0;
 		if (A->last_freed_ns != OL_NONE && A->last_freed_ns != A->freed_ns) {
 			snprintf(r3, sizeof(r3), "; all at %s",
-				 ol_rel(r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
+				 ol_rel(b, r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
 		}
 		mem_parts(parts, sizeof(parts), A);
 		ol_verdict_add(B, OL_VERDICT_UNNECESSARY, c, best,
-			       "pid %d (%s) still held %lld kB (%s) when this victim was chosen %.3f s "
-			       "after it; %s; its memory came back at %s (%s%s).",
-			       A->pid, A->comm, (long long)best_held, parts,
-			       (double)(B->kill_ns - A->kill_ns) / 1e9, why,
-			       ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns),
+			       "pid %d (%s) still held %lld kB (%s) when the OOM killer chose again; "
+			       "%s; its memory came back at %s (%s%s).",
+			       A->pid, A->comm, (long long)best_held, parts, why,
+			       ol_rel(b, r2, sizeof(r2), A->freed_ns - A->kill_ns),
 			       A->freed_by == OL_FREED_BY_REAPER ? "by the oom_reaper" : "exit", r3);
 	}
 }
@@ -330,10 +337,10 @@ static void log_ineffective(struct ol_build *b, int ai)
 			       "%lld kB (shmem %lld kB%s) when the domain killed again (pid %d (%s), %s "
 			       "after this kill); whether and when the rest came back is not in a "
 			       "kernel log.",
-			       ol_rel(r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), (long long)left,
+			       ol_rel(b, r1, sizeof(r1), vs->reaped_line_ns - A->kill_ns), (long long)left,
 			       (long long)A->rss_kb, (long long)vs->now_shmem,
 			       vs->now_shmem * 2 >= left ? ", which the oom_reaper cannot free" : "",
-			       B->pid, B->comm, ol_rel(r2, sizeof(r2), B->kill_ns - A->kill_ns));
+			       B->pid, B->comm, ol_rel(b, r2, sizeof(r2), B->kill_ns - A->kill_ns));
 		return;
 	}
 }
@@ -368,12 +375,12 @@ static void ineffective(struct ol_build *b, int ai)
 			       "this kill had given back only %lld of %lld kB when the domain killed again "
 			       "(pid %d (%s), %s later)%s; %s%s.",
 			       (long long)(A->rss_kb - held), (long long)A->rss_kb, B->pid, B->comm,
-			       ol_rel(r1, sizeof(r1), B->kill_ns - A->kill_ns),
+			       ol_rel(b, r1, sizeof(r1), B->kill_ns - A->kill_ns),
 			       A->shmem_kb != OL_NONE && A->shmem_kb * 2 >= A->rss_kb ?
 			       ": most of it is shmem, which the oom_reaper cannot free" : "",
 			       A->freed_ns != OL_NONE ? "the rest came back at " :
 			       "when the rest came back is not in the data",
-			       A->freed_ns != OL_NONE ? ol_rel(r2, sizeof(r2), A->freed_ns - A->kill_ns) : "");
+			       A->freed_ns != OL_NONE ? ol_rel(b, r2, sizeof(r2), A->freed_ns - A->kill_ns) : "");
 		return;
 	}
 }
@@ -393,9 +400,9 @@ static void others(struct ol_build *b, int vi)
 		ol_verdict_add(v, OL_VERDICT_RACED, OL_CONF_OBSERVED, -1,
 			       "the victim's own teardown (%d events of its exit path on the mm, the "
 			       "first at %s) ran while the oom_reaper reaped it (%s .. %s).",
-			       vs->raced, ol_rel(r1, sizeof(r1), vs->raced_ns - v->kill_ns),
-			       ol_rel(r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
-			       ol_rel(r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
+			       vs->raced, ol_rel(b, r1, sizeof(r1), vs->raced_ns - v->kill_ns),
+			       ol_rel(b, r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
+			       ol_rel(b, r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
 				      v->reaper.end_ns - v->kill_ns : OL_NONE));
 	if (v->nsharers) {
 		const struct ol_sharer *sh = v->sharers;
@@ -453,8 +460,8 @@ static void unknowns(struct ol_build *b, int vi)
 				ol_verdict_add(v, OL_VERDICT_UNKNOWN, OL_CONF_UNKNOWN, -1,
 					       "CPU %d lost %s events between %s and %s after the kill, "
 					       "inside this victim's window: the timeline may miss events.",
-					       g->cpu, cnt, ol_rel(r1, sizeof(r1), g->lo - v->kill_ns),
-					       ol_rel(r2, sizeof(r2), g->hi - v->kill_ns));
+					       g->cpu, cnt, ol_rel(b, r1, sizeof(r1), g->lo - v->kill_ns),
+					       ol_rel(b, r2, sizeof(r2), g->hi - v->kill_ns));
 		}
 		for (i = 0; i < v->nverdicts; i++)
 			if (v->verdicts[i].confidence > OL_CONF_INFERRED)
@@ -545,7 +552,7 @@ void ol_build_verdicts(struct ol_build *b)
 		if (!v->nverdicts && v->freed_ns != OL_NONE)
 			ol_verdict_add(v, OL_VERDICT_OK, v->freed_confidence, -1,
 				       "its memory came back %s after the kill, %s.%s",
-				       ol_rel(r1, sizeof(r1), v->freed_ns - v->kill_ns),
+				       ol_rel(b, r1, sizeof(r1), v->freed_ns - v->kill_ns),
 				       v->freed_by == OL_FREED_BY_REAPER ? "reaped by the oom_reaper" :
 				       "freed by its own exit", note);
 		/* a victim seen only in the kernel log: its kill time is a

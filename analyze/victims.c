@@ -113,6 +113,17 @@ int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts)
 	return ol_victim_of_task(b, pid, ts);
 }
 
+void ol_pending_free(struct ol_pending *p)
+{
+	free(p->rows);
+	free(p->mem);
+	free(p->buf);
+	free(p->domain);
+	free(p->oom_memcg);
+	free(p->hint);
+	free(p->task_memcg);
+}
+
 static struct ol_pending *pending(struct ol_build *b, int pid, bool create)
 {
 	int i, old = 0;
@@ -130,7 +141,7 @@ static struct ol_pending *pending(struct ol_build *b, int pid, bool create)
 				old = i;
 		i = old;
 	}
-	free(b->pend[i].rows);
+	ol_pending_free(&b->pend[i]);
 	memset(&b->pend[i], 0, sizeof(b->pend[i]));
 	b->pend[i].pid = pid;
 	b->pend[i].order = b->pend[i].invoker_pid = -1;
@@ -167,7 +178,7 @@ static void attach_facts(struct ol_build *b, int vi, struct ol_pending *p, bool 
 		free(v->oom_memcg);
 		free(v->task_memcg);
 		v->constraint = dup_or_null(p->constraint);
-		v->oom_memcg = p->global ? NULL : dup_or_null(p->memcg);
+		v->oom_memcg = dup_or_null(p->oom_memcg);
 		v->task_memcg = dup_or_null(p->task_memcg);
 	}
 	/* a kernel log has no allocating task (pid 0): the invoker is it */
@@ -189,6 +200,7 @@ static void attach_facts(struct ol_build *b, int vi, struct ol_pending *p, bool 
 	}
 	p->nrows = 0;
 	p->in_table = false;
+	ol_mem_attach(b, p, vi);	/* and its memory picture */
 }
 
 /* The OOM report of @trigger (constraint line, memcg usage) to victim @vi. */
@@ -201,20 +213,26 @@ static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 
 	if (!p || ts - p->ts > 5 * NS_PER_SEC)
 		return;
-	matched = p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim);
+	/* the constraint line printed just before this kill is its own, also
+	 * when a paste changed the pid (the kernel prints them back to back) */
+	matched = p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim ||
+			      (p->fresh && b->era.kmsg_only));
+	p->fresh = false;
 	/* no constraint line (< 4.19 global OOM): the report is still this kill's */
-	if (p->invoked && (matched || !p->done))
+	if ((p->invoked || p->picture) && (matched || !p->done))
 		attach_facts(b, vi, p, matched);
-	if (p->done && (p->victim_pid == v->pid || p->victim_pid == v->tgid || p->any_victim)) {
+	/* memory.oom.group (4.19+): the memcg's other tasks are killed by the
+	 * same call, after the report's own victim: same report, same domain */
+	if (p->done && (matched || p->oom_group) && p->domain) {
 		free(v->domain);
-		v->domain = ol_xstrdup(p->global ? "global" : p->memcg[0] ? p->memcg : "unknown");
+		v->domain = ol_xstrdup(p->domain);
 		free(vs->constraint);
-		vs->constraint = ol_xstrdup(p->constraint);
-	} else if (!p->done && p->global_hint && !v->domain) {
+		vs->constraint = p->constraint[0] ? ol_xstrdup(p->constraint) : NULL;
+	} else if (!p->done && p->hint && !v->domain) {
 		/* < 5.0 without a constraint line: "Out of memory: Kill
-		 * process" is the global OOM killer's (memcg: "Memory cgroup
-		 * out of memory") */
-		v->domain = ol_xstrdup("global");
+		 * process" is the global OOM killer's ("Memory cgroup out of
+		 * memory": a memcg's) */
+		v->domain = ol_xstrdup(p->hint);
 	}
 	if (p->sel_pid >= 0 && ts - p->sel_ts <= 5 * NS_PER_SEC) {
 		/* < 5.0: the process chosen; oom_kill_process() may kill a
@@ -351,25 +369,32 @@ void ol_resolve_signal(struct ol_build *b, const struct ol_row *r)
 	ol_sharer_add(b, leader, ps);
 }
 
-/* "Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB,
- *  shmem-rss:%lukB[, UID:%u pgtables:%lukB oom_score_adj:%hd]" */
-static void on_killed_line(struct ol_build *b, const struct ol_row *r, const char *kp)
+/* A kill line's fact: a victim (new when the trace has no mark_victim). */
+static void on_killed_line(struct ol_build *b, const struct ol_row *r, const char *msg,
+			   const struct ol_kmsg_fact *f)
 {
 	struct ol_victim *v;
-	const char *open, *close;
-	int pid, vi;
-	long long tv = -1, an = -1, fi = -1, sh = -1, pg = -1;
-	unsigned uid = 0;
-	int adj = 0, n;
+	const char *kp = strstr(msg, "Killed process ");
+	int vi, pid = f->pid;
 
-	if (sscanf(kp, "Killed process %d (", &pid) != 1)
-		return;
 	vi = ol_victim_of_target(b, pid, r->ts);
+	if (vi >= 0 && b->vs[vi].killed_line && r->ts - b->a->victims[vi].kill_ns <= NS_PER_SEC) {
+		/* the same kill printed again: memory.oom.group kills the
+		 * memcg's tasks after the report's victim, that one included */
+		ol_point_add(b, vi, r->ts, "log", r->id, "%s", kp ? kp : msg);
+		return;
+	}
 	if (vi >= 0 && (r->ts - b->a->victims[vi].kill_ns > NS_PER_SEC || b->vs[vi].killed_line))
 		vi = -1;
 	if (vi < 0) {
-		if (b->era.has_mark_victim)
-			return;		/* a kill the trace missed: nothing to attach to */
+		int64_t apart = 0;
+
+		/* a kill the trace missed: nothing to attach to; unless the
+		 * log's line lies outside the trace's time (collect/kmsg.c
+		 * marks it log_only): the trace could not have seen it */
+		if (b->era.has_mark_victim &&
+		    !(ol_json_int(r->fields, "log_only", &apart) && apart))
+			return;
 		vi = ol_victim_new(b, pid, r->ts, r->id);
 		if (vi < 0)
 			return;
@@ -377,6 +402,18 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 		b->a->victims[vi].trigger_pid = r->pid;
 		b->a->victims[vi].trigger_comm = ol_xstrdup(r->comm);
 		attach_report(b, vi, r->pid, r->ts);
+		if (!b->a->victims[vi].domain) {
+			/* the report is a trace task's (the log's own copy of it
+			 * was a duplicate): the one whose constraint names it */
+			int k;
+
+			for (k = 0; k < b->npend; k++)
+				if (b->pend[k].done && b->pend[k].victim_pid == pid &&
+				    b->pend[k].pid != r->pid) {
+					attach_report(b, vi, b->pend[k].pid, r->ts);
+					break;
+				}
+		}
 		b->vs[vi].mm = ol_mm_new(b, vi);
 		ol_point_add(b, vi, r->ts, "kill", r->id,
 			     "killed (kernel log; no oom:mark_victim event), by %d (%s)",
@@ -384,286 +421,329 @@ static void on_killed_line(struct ol_build *b, const struct ol_row *r, const cha
 	}
 	v = &b->a->victims[vi];
 	b->vs[vi].killed_line = true;
-	open = strchr(kp, '(');
-	close = strstr(kp, ") total-vm:");
-	if (open && close && close > open && !v->comm)
-		v->comm = strndup(open + 1, (size_t)(close - open - 1));
-	if (close && v->mem_source[0] != 'e') {
-		n = sscanf(close, ") total-vm:%lldkB, anon-rss:%lldkB, file-rss:%lldkB, "
-			   "shmem-rss:%lldkB, UID:%u pgtables:%lldkB oom_score_adj:%d",
-			   &tv, &an, &fi, &sh, &uid, &pg, &adj);
-		if (n >= 4) {
-			v->total_vm_kb = tv;
-			v->anon_kb = an;
-			v->file_kb = fi;
-			v->shmem_kb = sh;
-			v->rss_kb = an + fi + sh;
-			v->mem_source = "kmsg";
-		}
-		if (n >= 7) {
-			v->uid = uid;
-			v->pgtables_kb = pg;
-			v->oom_score_adj = adj;
+	if (!v->comm)
+		v->comm = strndup(f->comm.p, (size_t)f->comm.n);
+	if (!v->domain)		/* no report before it: what its prefix says */
+		v->domain = ol_kmsg_domain(f);
+	if (f->uid >= 0 && v->uid == OL_NONE)
+		v->uid = f->uid;
+	if (f->anon_rss_kb >= 0 && f->file_rss_kb >= 0 && v->mem_source[0] != 'e') {
+		long long sh = f->shmem_rss_kb >= 0 ? f->shmem_rss_kb : 0;
+
+		v->total_vm_kb = f->total_vm_kb >= 0 ? f->total_vm_kb : OL_NONE;
+		v->anon_kb = f->anon_rss_kb;
+		v->file_kb = f->file_rss_kb;
+		v->shmem_kb = f->shmem_rss_kb >= 0 ? f->shmem_rss_kb : OL_NONE;
+		v->rss_kb = f->anon_rss_kb + f->file_rss_kb + sh;	/* each <= LLONG_MAX/1024 */
+		v->mem_source = "kmsg";
+		if (f->pgtables_kb >= 0) {	/* 5.4+: UID, pgtables, oom_score_adj */
+			v->pgtables_kb = f->pgtables_kb;
+			v->oom_score_adj = (int)f->oom_score_adj;
 			v->oom_score_adj_known = true;
 		}
 		if (b->vs[vi].mm >= 0 && b->mms[b->vs[vi].mm].rss0_kb == OL_NONE) {
 			struct ol_mmtrack *m = &b->mms[b->vs[vi].mm];
 
-			m->member[0] = fi * 1024;
-			m->member[1] = an * 1024;
+			m->member[0] = v->file_kb * 1024;
+			m->member[1] = v->anon_kb * 1024;
 			m->member[3] = sh * 1024;
 			m->rss0_kb = m->held_kb = v->rss_kb;
 			if (!v->ncurve)
 				ol_curve_add(b, vi, v->kill_ns, v->rss_kb, true);
 		}
 	}
-	ol_point_add(b, vi, r->ts, "log", r->id, "%s", kp);
+	ol_point_add(b, vi, r->ts, "log", r->id, "%s", kp ? kp : msg);
 }
 
-/* Parse a complete "oom-kill:constraint=...,task=%s,pid=%d,uid=%d". */
-static void parse_constraint(struct ol_pending *p)
+static void set_str(char **dst, struct ol_kspan s)
 {
-	const char *s = p->buf, *c, *m, *e, *pp;
+	free(*dst);
+	*dst = s.n ? strndup(s.p, (size_t)s.n) : NULL;
+}
+
+/* A whole (or given-up) "oom-kill:constraint=..." line of @p. */
+static void on_constraint(struct ol_pending *p)
+{
 	struct ol_kmsg_fact f;
 
+	p->open = false;
 	p->done = true;
 	p->in_table = false;
-	if (ol_kmsg_parse_line(s, &f) == OL_KMSG_CONSTRAINT) {
-		snprintf(p->task_memcg, sizeof(p->task_memcg), "%s", f.task_memcg);
-		if (f.nodemask[0])
-			snprintf(p->nodemask, sizeof(p->nodemask), "%s", f.nodemask);
-	}
-	if ((c = strstr(s, "constraint=")))
-		sscanf(c, "constraint=%31[^,]", p->constraint);
-	p->global = strstr(s, ",global_oom") != NULL;
-	if ((m = strstr(s, ",oom_memcg="))) {
-		m += strlen(",oom_memcg=");
-		e = strstr(m, ",task_memcg=");
-		if (!e)
-			e = strstr(m, ",task=");
-		if (!e)
-			e = m + strlen(m);
-		snprintf(p->memcg, sizeof(p->memcg), "%.*s", (int)(e - m), m);
-	}
-	/* task= is a comm and may contain commas: read pid from the end */
-	pp = NULL;
-	for (c = strstr(s, ",pid="); c; c = strstr(c + 1, ",pid="))
-		pp = c;
-	if (pp)
-		sscanf(pp, ",pid=%d", &p->victim_pid);
+	if (ol_kmsg_parse_line(p->buf ? p->buf : "", &f) != OL_KMSG_CONSTRAINT)
+		return;		/* cut for good: no domain from it */
+	set_str(&p->task_memcg, f.task_memcg);
+	if (f.nodemask.n)
+		ol_kspan_copy(p->nodemask, sizeof(p->nodemask), f.nodemask);
+	ol_kspan_copy(p->constraint, sizeof(p->constraint), f.constraint);
+	set_str(&p->oom_memcg, f.global_oom ? (struct ol_kspan){ NULL, 0 } : f.oom_memcg);
+	free(p->domain);
+	p->domain = ol_kmsg_domain(&f);
+	p->victim_pid = f.pid;
+	p->any_victim = f.pid < 0;	/* cut before pid=: the next kill's */
+	p->fresh = true;
 }
 
-static bool constraint_complete(const char *buf)
+static void buf_set(struct ol_pending *p, const char *s, bool append)
 {
-	const char *pp = NULL, *c;
-	int pid, uid, n = 0;
+	size_t n = strlen(s), have = append ? p->buflen : 0;
 
-	for (c = strstr(buf, ",pid="); c; c = strstr(c + 1, ",pid="))
-		pp = c;
-	return pp && sscanf(pp, ",pid=%d,uid=%d%n", &pid, &uid, &n) == 2 && !pp[n];
+	if (have + n + 1 > p->bufcap) {
+		size_t cap = (have + n + 1) * 2;
+		char *nb = realloc(p->buf, cap);
+
+		if (!nb)
+			return;
+		p->buf = nb;
+		p->bufcap = cap;
+	}
+	memcpy(p->buf + have, s, n + 1);
+	p->buflen = have + n;
+}
+
+/* The console event's message, whole (malloc'ed), without the kernel's
+ * own "[   12.695233] " stamp that some kernels' printk:console carries
+ * (Debian's 5.10) and without its newline.  NULL: none. */
+static char *console_msg(const struct ol_row *r)
+{
+	const char *raw;
+	size_t n;
+	bool s;
+	char *m, *q;
+
+	if (!ol_json_raw(r->fields, "msg", &raw, &n, &s) || !(m = malloc(n + 1)))
+		return NULL;
+	if (!ol_json_str(r->fields, "msg", m, n + 1)) {
+		free(m);
+		return NULL;
+	}
+	n = strlen(m);
+	while (n && (m[n - 1] == '\n' || m[n - 1] == '\r'))
+		m[--n] = 0;
+	q = (char *)ol_kmsg_skip_stamp(m);
+	if (q != m)
+		memmove(m, q, strlen(q) + 1);
+	return m;
+}
+
+static void on_row(struct ol_pending *p, const struct ol_kmsg_fact *f)
+{
+	struct ol_otask *t;
+
+	p->rows = ol_grow(p->rows, &p->rowcap, p->nrows + 1, sizeof(*p->rows));
+	if (!p->rows) {
+		p->nrows = p->rowcap = 0;
+		return;
+	}
+	t = &p->rows[p->nrows++];
+	t->victim = -1;
+	t->pid = f->pid;
+	t->uid = f->uid;
+	t->tgid = f->tgid;
+	t->total_vm = f->total_vm;
+	t->rss = f->rss;
+	t->rss_anon = f->rss_anon;
+	t->rss_file = f->rss_file;
+	t->rss_shmem = f->rss_shmem;
+	t->pgtables_bytes = f->pgtables_bytes;
+	t->swapents = f->swapents;
+	t->oom_score_adj = f->oom_score_adj;
+	ol_kspan_copy(t->name, sizeof(t->name), f->comm);
+}
+
+static void on_invoked(struct ol_build *b, const struct ol_row *r, const struct ol_kmsg_fact *f)
+{
+	struct ol_pending *p = pending(b, r->pid, true);
+
+	p->ts = r->ts;
+	p->done = p->any_victim = p->oom_group = false;
+	p->sel_pid = -1;
+	p->usage_kb = p->limit_kb = p->sw_usage_kb = p->sw_limit_kb = OL_NONE;
+	p->invoked = true;
+	p->in_table = false;
+	p->nrows = 0;
+	p->nmem = 0;
+	p->in_memcg_stats = p->picture = false;
+	p->order = p->invoker_pid = -1;
+	p->gfp[0] = p->nodemask[0] = p->invoker[0] = p->constraint[0] = 0;
+	free(p->task_memcg), p->task_memcg = NULL;
+	free(p->domain), p->domain = NULL;
+	free(p->oom_memcg), p->oom_memcg = NULL;
+	free(p->hint), p->hint = NULL;
+	ol_kspan_copy(p->invoker, sizeof(p->invoker), f->comm);
+	p->order = (int)f->order;
+	ol_kspan_copy(p->nodemask, sizeof(p->nodemask), f->nodemask);
+	ol_kspan_copy(p->gfp, sizeof(p->gfp), f->gfp);	/* "0xcc0(GFP_KERNEL)" */
+}
+
+/* A line that names a victim already known: a point on its timeline. */
+static int known_victim(struct ol_build *b, const struct ol_row *r, const struct ol_kmsg_fact *f,
+			const char *msg, const char *from)
+{
+	const char *k = strstr(msg, from);
+	int vi = ol_victim_of_target(b, f->pid, r->ts);
+
+	if (vi >= 0)
+		ol_point_add(b, vi, r->ts, "log", r->id, "%s", k ? k : msg);
+	return vi;
 }
 
 void ol_on_console(struct ol_build *b, const struct ol_row *r)
 {
-	char msg[640];
+	char *msg = console_msg(r);
+	struct ol_kmsg_fact f;
 	struct ol_pending *p;
-	const char *k, *e;
-	size_t len;
-	int pid, vi;
-	long long u, l;
+	int kind, vi;
 
-	if (!ol_json_str(r->fields, "msg", msg, sizeof(msg)))
+	if (!msg)
 		return;
-	len = strlen(msg);
-	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
-		msg[--len] = 0;
-
 	p = pending(b, r->pid, false);
 	if (p && p->open) {
-		if (strncmp(msg, "oom-kill:", 9)) {
-			size_t have = strlen(p->buf);
-
-			snprintf(p->buf + have, sizeof(p->buf) - have, "%s", msg);
+		/* KERN_CONT pieces of a constraint line (5.x prints the
+		 * memcg paths with pr_cont): one console event each */
+		if (ol_kmsg_continues(p->buf, msg)) {
+			buf_set(p, msg, true);
 			p->ts = r->ts;
-			if (constraint_complete(p->buf)) {
-				p->open = false;
-				parse_constraint(p);
-			}
-			return;
+			if (!ol_kmsg_incomplete(p->buf))
+				on_constraint(p);
+			goto out;
 		}
-		p->open = false;
+		on_constraint(p);	/* stays cut; this line is a line of its own */
 	}
-	if ((k = strstr(msg, "invoked oom-killer:"))) {
-		struct ol_kmsg_fact f;
-		const char *g;
-
-		p = pending(b, r->pid, true);
-		p->ts = r->ts;
-		p->done = p->any_victim = p->global_hint = false;
-		p->sel_pid = -1;
-		p->usage_kb = p->limit_kb = p->sw_usage_kb = p->sw_limit_kb = OL_NONE;
-		p->invoked = true;
-		p->in_table = false;
-		p->nrows = 0;
-		p->order = p->invoker_pid = -1;
-		p->gfp[0] = p->nodemask[0] = p->task_memcg[0] = p->invoker[0] = 0;
-		p->constraint[0] = p->memcg[0] = 0;
-		if (ol_kmsg_parse_line(msg, &f) == OL_KMSG_INVOKED) {
-			snprintf(p->invoker, sizeof(p->invoker), "%s", f.comm);
-			p->order = (int)f.order;
-			snprintf(p->nodemask, sizeof(p->nodemask), "%s", f.nodemask);
-		}
-		/* the mask as printed, "0xcc0(GFP_KERNEL)" */
-		if ((g = strstr(k, "gfp_mask=")))
-			snprintf(p->gfp, sizeof(p->gfp), "%.*s", (int)strcspn(g + 9, ", "), g + 9);
-		return;
-	}
-	/* dump_stack()'s "CPU: 3 [UID: 0 ]PID: 42 Comm: x ..." names the
-	 * invoking task's pid (a kernel log has no common_pid) */
-	if (p && p->invoked && p->invoker_pid < 0 && !strncmp(msg, "CPU: ", 5) &&
-	    (k = strstr(msg, " PID: ")) && sscanf(k, " PID: %d", &pid) == 1) {
-		p->invoker_pid = pid;
-		return;
-	}
-	if (p && p->invoked && (msg[0] == '[' || !strncmp(msg, "Tasks state", 11))) {
-		struct ol_kmsg_fact f;
-		int kind = ol_kmsg_parse_line(msg, &f);
-
-		if (kind == OL_KMSG_TASKS_STATE || kind == OL_KMSG_TASK_HEADER) {
-			p->in_table = true;
+	kind = ol_kmsg_parse_line(msg, &f);
+	switch (kind) {
+	case OL_KMSG_INVOKED:
+		on_invoked(b, r, &f);
+		break;
+	case OL_KMSG_CALLER:
+		/* the invoking task's pid (a kernel log has no common_pid) */
+		if (p && p->invoked && p->invoker_pid < 0)
+			p->invoker_pid = f.pid;
+		break;
+	case OL_KMSG_TASKS_STATE:
+	case OL_KMSG_TASK_HEADER:
+		/* an excerpt may start at the table (its "invoked" line cut) */
+		if (!p || !p->invoked)
+			p = pending(b, r->pid, true), p->picture = true, p->ts = r->ts;
+		if (kind == OL_KMSG_TASK_HEADER || !p->in_table)
 			p->nrows = 0;
-			return;
-		}
-		if (kind == OL_KMSG_TASK_ROW && p->in_table) {
-			struct ol_otask *t;
-
-			p->rows = ol_grow(p->rows, &p->rowcap, p->nrows + 1, sizeof(*p->rows));
-			if (!p->rows) {
-				p->nrows = p->rowcap = 0;
-				return;
-			}
-			t = &p->rows[p->nrows++];
-			t->victim = -1;
-			t->pid = f.pid;
-			t->uid = f.uid;
-			t->tgid = f.tgid;
-			t->total_vm = f.total_vm;
-			t->rss = f.rss;
-			t->rss_anon = f.rss_anon;
-			t->rss_file = f.rss_file;
-			t->rss_shmem = f.rss_shmem;
-			t->pgtables_bytes = f.pgtables_bytes;
-			t->swapents = f.swapents;
-			t->oom_score_adj = f.oom_score_adj;
-			snprintf(t->name, sizeof(t->name), "%s", f.comm);
-			return;
-		}
-	}
-	/* <= 4.18: "Task in %s killed as a result of limit of %s" (memcg
-	 * OOMs only): the second path is the OOM domain */
-	if ((k = strstr(msg, "Task in ")) && (e = strstr(k, " killed as a result of limit of "))) {
+		p->in_table = true;
+		break;
+	case OL_KMSG_TASK_ROW:
+		if (p && (p->invoked || p->picture) && p->in_table)
+			on_row(p, &f);
+		break;
+	case OL_KMSG_TASK_IN:
+		/* <= 4.18: "Task in %s killed as a result of limit of %s" (memcg
+		 * OOMs only): the second path is the OOM domain */
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
-		snprintf(p->task_memcg, sizeof(p->task_memcg), "%.*s",
-			 (int)(e - k - 8), k + 8);
-		e += strlen(" killed as a result of limit of ");
-		snprintf(p->memcg, sizeof(p->memcg), "%s", e);
+		set_str(&p->task_memcg, f.memcg);
+		set_str(&p->oom_memcg, f.limit_memcg);
+		free(p->domain);
+		p->domain = ol_kmsg_domain(&f);
 		snprintf(p->constraint, sizeof(p->constraint), "CONSTRAINT_MEMCG");
-		p->global = false;
 		p->any_victim = p->done = true;
-		return;
-	}
-	/* < 5.0: "%s: Kill process %d (%s) score %u or sacrifice child",
-	 * before the kill; the victim may be a child of it */
-	if ((k = strstr(msg, "Kill process ")) && strstr(k, " or sacrifice child") &&
-	    sscanf(k, "Kill process %d (", &pid) == 1) {
-		const char *o = strchr(k, '('), *c = strstr(k, ") score ");
-
+		break;
+	case OL_KMSG_OOM_GROUP:
+		/* the group's kills belong to the OOM that chose it: its
+		 * domain, or (4.19 without a constraint line) what the kill's
+		 * prefix said; the group's memcg only when nothing else did */
+		p = pending(b, r->pid, true);
+		p->oom_group = true;
+		if (!p->domain) {
+			p->domain = p->hint ? ol_xstrdup(p->hint) : ol_kmsg_domain(&f);
+			p->done = true;
+		}
+		break;
+	case OL_KMSG_CHOSEN:
+		/* < 5.0: before the kill; the victim may be a child of it */
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
-		p->sel_pid = pid;
+		p->sel_pid = f.pid;
 		p->sel_ts = r->ts;
 		p->sel_id = r->id;
-		snprintf(p->sel_comm, sizeof(p->sel_comm), "%.*s",
-			 o && c && c > o ? (int)(c - o - 1) : 1, o && c && c > o ? o + 1 : "?");
-		snprintf(p->sel_line, sizeof(p->sel_line), "%s", k);
-		p->global_hint = !strncmp(msg, "Out of memory", 13);
-		return;
-	}
-	if (!strncmp(msg, "oom-kill:", 9)) {
+		ol_kspan_copy(p->sel_comm, sizeof(p->sel_comm), f.comm);
+		snprintf(p->sel_line, sizeof(p->sel_line), "%s",
+			 strstr(msg, "ill process ") ? strstr(msg, "ill process ") - 1 : msg);
+		free(p->hint);
+		p->hint = ol_kmsg_domain(&f);
+		break;
+	case OL_KMSG_CONSTRAINT:
+	case -1:
+		if (strncmp(msg, "oom-kill:", 9))
+			break;
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
-		snprintf(p->buf, sizeof(p->buf), "%s", msg);
+		buf_set(p, msg, false);
 		p->done = p->any_victim = false;
-		p->open = !constraint_complete(p->buf);
+		p->open = ol_kmsg_incomplete(msg);
 		if (!p->open)
-			parse_constraint(p);
-		return;
-	}
-	if (sscanf(msg, "memory: usage %llukB, limit %llukB", &u, &l) == 2) {
+			on_constraint(p);
+		break;
+	case OL_KMSG_USAGE:
 		p = pending(b, r->pid, true);
 		p->ts = r->ts;
-		p->usage_kb = u;
-		p->limit_kb = l;
-		p->usage_id = r->id;
-		return;
-	}
-	if (sscanf(msg, "memory+swap: usage %llukB, limit %llukB", &u, &l) == 2 ||
-	    sscanf(msg, "swap: usage %llukB, limit %llukB", &u, &l) == 2) {
-		p = pending(b, r->pid, true);
-		p->sw_usage_kb = u;
-		p->sw_limit_kb = l;
-		return;
-	}
-	if ((k = strstr(msg, "Killed process "))) {
-		on_killed_line(b, r, k);
-		return;
-	}
-	if ((k = strstr(msg, "oom_reaper: reaped process "))) {
-		long long an = 0, fi = 0, sh = 0;
-		const char *now = strstr(k, "now anon-rss:");
-
-		if (sscanf(k, "oom_reaper: reaped process %d", &pid) != 1 ||
-		    (vi = ol_victim_of_target(b, pid, r->ts)) < 0)
-			return;
-		if (now)
-			sscanf(now, "now anon-rss:%lldkB, file-rss:%lldkB, shmem-rss:%lldkB",
-			       &an, &fi, &sh);
-		b->vs[vi].reaped_line_ns = r->ts;
-		b->vs[vi].reaped_line_id = r->id;
-		b->vs[vi].now_anon = an;
-		b->vs[vi].now_file = fi;
-		b->vs[vi].now_shmem = sh;
-		ol_point_add(b, vi, r->ts, "log", r->id, "%s", k);
-		return;
-	}
-	if ((k = strstr(msg, "oom_reaper: unable to reap pid:"))) {
-		if (sscanf(k, "oom_reaper: unable to reap pid:%d", &pid) != 1 ||
-		    (vi = ol_victim_of_target(b, pid, r->ts)) < 0)
-			return;
-		b->vs[vi].unable_ns = r->ts;
-		b->vs[vi].unable_id = r->id;
-		b->vs[vi].rs_lo = r->ts;
-		b->vs[vi].rs_id = r->id;
-		b->vs[vi].rs_cpu = r->cpu;
-		if (r->cpu >= 0 && r->cpu < 64)
-			b->rs_wait_cpu_v[r->cpu] = vi;
-		b->rs_wait_reaper_v = vi;
-		ol_point_add(b, vi, r->ts, "log", r->id, "%s", k);
-		return;
-	}
-	if ((k = strstr(msg, " is already exiting. Skip killing the task")) &&
-	    (k = strstr(msg, "OOM victim ")) && sscanf(k, "OOM victim %d", &pid) == 1) {
-		if ((vi = ol_victim_of_target(b, pid, r->ts)) >= 0) {
-			b->vs[vi].exiting_line = true;
-			ol_point_add(b, vi, r->ts, "log", r->id, "%s", k);
+		if (ol_kspan_eq(f.counter, "memory")) {
+			p->usage_kb = f.usage_kb;
+			p->limit_kb = f.limit_kb;
+			p->usage_id = r->id;
+		} else if (ol_kspan_eq(f.counter, "memory+swap") || ol_kspan_eq(f.counter, "swap")) {
+			p->sw_usage_kb = f.usage_kb;
+			p->sw_limit_kb = f.limit_kb;
 		}
-		return;
+		break;
+	case OL_KMSG_KILLED:
+		on_killed_line(b, r, msg, &f);
+		break;
+	case OL_KMSG_REAPED:
+		if ((vi = known_victim(b, r, &f, msg, "oom_reaper: reaped")) >= 0) {
+			b->vs[vi].reaped_line_ns = r->ts;
+			b->vs[vi].reaped_line_id = r->id;
+			b->vs[vi].now_anon = f.anon_rss_kb;
+			b->vs[vi].now_file = f.file_rss_kb;
+			b->vs[vi].now_shmem = f.shmem_rss_kb;
+		}
+		break;
+	case OL_KMSG_UNABLE:
+		if ((vi = known_victim(b, r, &f, msg, "oom_reaper: unable")) >= 0) {
+			b->vs[vi].unable_ns = r->ts;
+			b->vs[vi].unable_id = r->id;
+			b->vs[vi].rs_lo = r->ts;
+			b->vs[vi].rs_id = r->id;
+			b->vs[vi].rs_cpu = r->cpu;
+			if (r->cpu >= 0 && r->cpu < 64)
+				b->rs_wait_cpu_v[r->cpu] = vi;
+			b->rs_wait_reaper_v = vi;
+		}
+		break;
+	case OL_KMSG_EXITING:
+		if ((vi = known_victim(b, r, &f, msg, "OOM victim ")) >= 0)
+			b->vs[vi].exiting_line = true;
+		break;
+	case OL_KMSG_PINNED:
+		if ((vi = known_victim(b, r, &f, msg, "oom killer ")) >= 0) {
+			b->vs[vi].pinned_ns = r->ts;
+			b->vs[vi].pinned_id = r->id;
+		}
+		break;
+	case OL_KMSG_NONE:
+		/* the memory picture inside a report (Mem-Info, the memcg's stats) */
+		if (!p || !(p->invoked || p->picture)) {
+			struct ol_kmem m;
+
+			if (!ol_kmem_line(msg, false, &m) || !m.header)
+				break;
+			/* "Mem-Info:" / "Memory cgroup stats for": a report whose
+			 * start an excerpt lost */
+			p = pending(b, r->pid, true);
+			p->picture = true;
+			p->ts = r->ts;
+		}
+		ol_mem_line(b, p, msg);
+		break;
+	default:
+		break;
 	}
-	if ((k = strstr(msg, "oom killer ")) && strstr(k, " has mm pinned by ") &&
-	    sscanf(k, "oom killer %d", &pid) == 1 && (vi = ol_victim_of_target(b, pid, r->ts)) >= 0) {
-		b->vs[vi].pinned_ns = r->ts;
-		b->vs[vi].pinned_id = r->id;
-		ol_point_add(b, vi, r->ts, "log", r->id, "%s", k);
-	}
+out:
+	free(msg);
 }

@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "analyze/analyze.h"
+#include "reports/present.h"
 
 const char cmd_analyze_usage[] =
 	"usage: oomlens analyze DB\n"
@@ -40,13 +41,20 @@ int cmd_analyze(int argc, char **argv)
 		free(err);
 		return 1;
 	}
-	printf("%s: %zu victims (%zu kills, %zu bypass) in %zu episodes; %zu unnecessary; "
-	       "time-to-free p50 %.3f s, max %.3f s; era %s\n", db, a->summary.victims,
-	       a->summary.kills, a->summary.bypasses, a->nepisodes,
-	       a->summary.verdicts[OL_VERDICT_UNNECESSARY],
-	       a->summary.ttf_p50_ns == OL_NONE ? 0.0 : (double)a->summary.ttf_p50_ns / 1e9,
-	       a->summary.ttf_max_ns == OL_NONE ? 0.0 : (double)a->summary.ttf_max_ns / 1e9,
-	       a->era);
+	{
+		int64_t res = pr_resolution(a);
+		char p50[PR_BUF], max[PR_BUF];
+		size_t i, unn = 0;
+
+		/* headline verdicts, as every report counts them */
+		for (i = 0; i < a->nvictims; i++)
+			unn += a->victims[i].verdict == OL_VERDICT_UNNECESSARY;
+		printf("%s: %zu victims (%zu kills, %zu bypass) in %zu episodes; %zu unnecessary; "
+		       "time-to-free p50 %s, max %s; era %s\n", db, a->summary.victims,
+		       a->summary.kills, a->summary.bypasses, a->nepisodes, unn,
+		       pr_dur(p50, a->summary.ttf_p50_ns, res, "unknown"),
+		       pr_dur(max, a->summary.ttf_max_ns, res, "unknown"), a->era);
+	}
 	ol_analysis_free(a);
 	return 0;
 }

@@ -13,12 +13,14 @@
 
 #include "cmd/cmd.h"
 #include "collect/collect.h"
+#include "cmd/outfile.h"
 
 const char cmd_import_usage[] =
 	"usage: oomlens import FILE... [-o DB] [-q]\n"
 	"  FILE   trace.dat (trace-cmd record/extract), ftrace text (tracefs `trace`,\n"
-	"         `trace-cmd report`), kernel log (dmesg [-T], journalctl -k\n"
-	"         [-o short-monotonic|short-iso], syslog kern.log); kind by content\n"
+	"         `trace-cmd report`), kernel log (dmesg [-T], journalctl -k [-o json],\n"
+	"         syslog, a paste); kind by content; gzip/xz/zstd/bzip2 compressed\n"
+	"         or not; - reads standard input\n"
 	"  -o DB  database to create or add to (default: first FILE with .db)\n"
 	"  -q     no progress on stderr\n";
 
@@ -38,6 +40,8 @@ static char *default_db(const char *file)
 	const char *base = strrchr(file, '/');
 	const char *dot;
 
+	if (!strcmp(file, "-"))
+		return strdup("oomlens.db");
 	base = base ? base + 1 : file;
 	dot = strrchr(base, '.');
 	int n = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
@@ -58,7 +62,8 @@ static int import_files(int argc, char **argv, char **db_out)
 	char *db = NULL, *err = NULL;
 	bool quiet = false;
 	enum ol_file_kind *kinds = NULL;
-	int c, i, pass, ret = 1;
+	struct ol_input *ins = NULL;
+	int c, i, pass, ret = 1, lock = -1;
 
 	*db_out = NULL;
 	optind = 1;
@@ -91,39 +96,48 @@ static int import_files(int argc, char **argv, char **db_out)
 		db = default_db(argv[optind]);
 	/* Check every input before touching the database. */
 	kinds = calloc((size_t)argc, sizeof(*kinds));
-	if (!kinds || !db) {
+	ins = calloc((size_t)argc, sizeof(*ins));
+	if (!kinds || !ins || !db) {
 		fprintf(stderr, "oomlens: out of memory\n");
 		goto out;
 	}
+	/* each input is read once (a pipe can be read only once) */
 	for (i = optind; i < argc; i++) {
-		if (access(argv[i], R_OK) != 0) {
-			fprintf(stderr, "oomlens: '%s': cannot read: %m\n", argv[i]);
+		if (ol_input_open(&ins[i], argv[i], &err)) {
+			fprintf(stderr, "oomlens: %s\n", err);
 			goto out;
 		}
-		kinds[i] = ol_detect_file(argv[i]);
+		kinds[i] = ol_detect_buf(ins[i].data, ins[i].len);
 		switch (kinds[i]) {
 		case OL_FILE_TRACEDAT:
 		case OL_FILE_FTRACE_TEXT:
 		case OL_FILE_KMSG:
 			break;
 		case OL_FILE_EMPTY:
-			fprintf(stderr, "oomlens: '%s': empty file, nothing to import\n", argv[i]);
+			fprintf(stderr, "oomlens: '%s': empty%s, nothing to import\n", ins[i].name,
+				ins[i].compression ? " after decompression" : " file");
 			goto out;
 		case OL_FILE_BINARY:
 			fprintf(stderr, "oomlens: '%s': binary data, but not a trace.dat file "
-				"(no trace-cmd magic)\n", argv[i]);
+				"(no trace-cmd magic) nor gzip/xz/zstd/bzip2 data\n", ins[i].name);
 			goto out;
 		default:
 			fprintf(stderr, "oomlens: '%s': not a trace.dat, ftrace text or kernel log "
-				"(no line with a known timestamp format)\n", argv[i]);
+				"(no kernel OOM line and no line with a known timestamp format)\n",
+				ins[i].name);
 			goto out;
 		}
 	}
+	/* one writer at a time: a second import waits, then adds to the first's */
+	lock = ol_lock_dir(db);
+	ol_tmp_clean_stale(db);
 	st = ol_store_open_bulk(db, &err);
 	if (!st) {
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
+	if (ol_store_tmp_path(st))
+		ol_tmp_track(ol_store_tmp_path(st));
 	if (ol_store_begin(st)) {
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
 		goto out;
@@ -139,14 +153,18 @@ static int import_files(int argc, char **argv, char **db_out)
 
 			if ((kinds[i] == OL_FILE_KMSG) != (pass == 1))
 				continue;
-			if (kinds[i] == OL_FILE_TRACEDAT)
-				r = ol_import_tracedat(st, argv[i],
-						       !quiet && isatty(2) ? draw_progress : NULL,
-						       NULL, &err);
-			else if (kinds[i] == OL_FILE_FTRACE_TEXT)
-				r = ol_import_ftrace_text(st, argv[i], &err);
-			else
-				r = ol_import_kmsg(st, argv[i], &note, &err);
+			if (kinds[i] == OL_FILE_TRACEDAT) {
+				const char *path = ol_input_path(&ins[i], &err);
+
+				r = path ? ol_import_tracedat(st, path,
+							       !quiet && isatty(2) ? draw_progress : NULL,
+							       NULL, &err) : -1;
+			} else if (kinds[i] == OL_FILE_FTRACE_TEXT) {
+				r = ol_import_ftrace_text_input(st, &ins[i], &err);
+			} else {
+				r = ol_import_kmsg_input(st, &ins[i], &note, &err);
+			}
+			ol_input_drop(&ins[i]);
 			if (r) {
 				fprintf(stderr, "oomlens: %s\n", err);
 				goto out;	/* closing the store rolls back every file */
@@ -164,8 +182,22 @@ static int import_files(int argc, char **argv, char **db_out)
 	*db_out = db;
 	db = NULL;
 out:
+	for (i = 0; ins && i < argc; i++)
+		if (ins[i].name)
+			ol_input_close(&ins[i]);
+	free(ins);
 	free(kinds);
-	ol_store_close(st);
+	if (st && ol_store_tmp_path(st)) {
+		char *tmp = strdup(ol_store_tmp_path(st));
+
+		ol_store_close(st);
+		if (tmp)
+			ol_tmp_forget(tmp);
+		free(tmp);
+	} else {
+		ol_store_close(st);
+	}
+	ol_unlock(lock);
 	free(err);
 	free(db);
 	return ret;

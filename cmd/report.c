@@ -2,9 +2,10 @@
 /*
  * `oomlens report DB [options]`.
  *
- * -o FILE is written to a temporary file in the same directory and
- * renamed over FILE only once everything was written and flushed, so a
- * failure never leaves a half-written report behind.
+ * -o FILE goes through cmd/outfile.c: a regular file is written to a
+ * temporary and renamed over FILE only once everything was written and
+ * synced, so a failure never leaves a half-written report behind; a
+ * symlink, FIFO or device is written in place; "-" is stdout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,60 +17,34 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/outfile.h"
 #include "analyze/analyze.h"
 #include "reports/report.h"
 
 const char cmd_report_usage[] =
 	"usage: oomlens report DB [--format text|markdown|json|csv|html]\n"
-	"                      [--episode N] [--victim PID] [-o FILE]\n"
+	"                      [--episode ID] [--victim ID] [--pid PID] [--detail] [-o FILE]\n"
 	"\n"
-	"  -f, --format FMT   output format (default: text, for mails)\n"
-	"  -e, --episode N    only episode N (numbered as in the report)\n"
-	"  -p, --victim PID   only the victim(s) with this pid or tgid\n"
-	"  -o, --output FILE  write FILE atomically instead of stdout\n";
+	"  -f, --format FMT   output format (default: text, for a patch mail)\n"
+	"  -e, --episode ID   only this episode (its id in the database, as shown)\n"
+	"  -v, --victim ID    only this victim (its id in the database, as shown),\n"
+	"                     with the victims its verdict is about; implies --detail\n"
+	"  -p, --pid PID      only the victim(s) with this pid or tgid\n"
+	"  -d, --detail       text: add the chart and each victim's facts and timeline\n"
+	"  -o, --output FILE  write FILE (atomically; a link, FIFO or device in place; - stdout)\n";
 
-static int parse_int(const char *s, int *out)
+/* A number >= @min. */
+static int parse_int(const char *s, int min, int *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+	if (errno || end == s || *end || v < min || v > INT_MAX)
 		return -1;
 	*out = (int)v;
 	return 0;
-}
-
-/* Open a temporary file next to @path; *@tmp gets its name. */
-static FILE *open_tmp(const char *path, char **tmp)
-{
-	mode_t mask;
-	FILE *f;
-	int fd;
-
-	if (asprintf(tmp, "%s.tmpXXXXXX", path) < 0) {
-		*tmp = NULL;
-		return NULL;
-	}
-	fd = mkstemp(*tmp);
-	if (fd < 0) {
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	/* mkstemp makes 0600; a report is an ordinary file */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return f;
 }
 
 int cmd_report(int argc, char **argv)
@@ -77,7 +52,9 @@ int cmd_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format",  required_argument, NULL, 'f' },
 		{ "episode", required_argument, NULL, 'e' },
-		{ "victim",  required_argument, NULL, 'p' },
+		{ "victim",  required_argument, NULL, 'v' },
+		{ "pid",     required_argument, NULL, 'p' },
+		{ "detail",  no_argument,       NULL, 'd' },
 		{ "output",  required_argument, NULL, 'o' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -85,13 +62,14 @@ int cmd_report(int argc, char **argv)
 	struct ol_report_opts o = { 0 };
 	struct ol_analysis *a = NULL;
 	const char *db, *output = NULL, *nc;
-	char *err = NULL, *tmp = NULL;
+	char *err = NULL;
+	struct ol_out *of = NULL;
 	FILE *out = stdout;
 	int c, fmt = OL_REPORT_TEXT, ret = 1;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:e:p:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:e:v:p:do:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			fmt = ol_report_format_parse(optarg);
@@ -102,15 +80,23 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		case 'e':
+		case 'v':
 		case 'p':
-			if (parse_int(optarg, c == 'e' ? &o.episode : &o.victim_pid)) {
-				fprintf(stderr, "oomlens: '%s' is not a positive number\n",
-					optarg);
+			if (parse_int(optarg, c == 'p', c == 'e' ? &o.episode : c == 'v' ?
+				      &o.victim : &o.pid)) {
+				fprintf(stderr, "oomlens: '%s' is not a %s\n", optarg,
+					c == 'p' ? "pid" : "database id (0, 1, ...)");
 				return cmd_usage("report", stderr, 2);
 			}
+			o.by_episode |= c == 'e';
+			o.by_victim |= c == 'v';
+			break;
+		case 'd':
+			o.detail = true;
 			break;
 		case 'o':
-			output = optarg;
+			/* "-": standard output, as without -o */
+			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
 		case 'h':
 			return cmd_usage("report", stdout, 0);
@@ -139,43 +125,32 @@ int cmd_report(int argc, char **argv)
 	o.color = !output && fmt == OL_REPORT_TEXT && isatty(STDOUT_FILENO) &&
 		!(nc && *nc);
 	if (output) {
-		out = open_tmp(output, &tmp);
-		if (!out) {
-			fprintf(stderr, "oomlens: '%s': cannot create: %s\n", output,
-				strerror(errno));
+		of = ol_out_open(output, &err);
+		if (!of) {
+			fprintf(stderr, "oomlens: %s\n", err);
 			goto out;
 		}
+		out = ol_out_file(of);
 	}
 	if (ol_report_render(a, fmt, &o, out, &err)) {
 		fprintf(stderr, "oomlens: '%s': %s\n", output && !strstr(err ? err :
 			"", "no ") ? output : db, err ? err : "out of memory");
 		goto out;
 	}
-	if (output) {
-		c = fsync(fileno(out));
-		if (fclose(out) || c) {
-			out = NULL;
-			fprintf(stderr, "oomlens: '%s': write error: %s\n", output,
-				strerror(errno));
+	if (of) {
+		c = ol_out_commit(of, &err);
+		of = NULL;
+		if (c) {
+			fprintf(stderr, "oomlens: %s\n", err);
 			goto out;
 		}
-		out = NULL;
-		if (rename(tmp, output)) {
-			fprintf(stderr, "oomlens: '%s': cannot rename into place: %s\n",
-				output, strerror(errno));
-			goto out;
-		}
-		free(tmp);
-		tmp = NULL;
+	} else if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "oomlens: standard output: write error: %s\n", strerror(errno));
+		goto out;
 	}
 	ret = 0;
 out:
-	if (out && out != stdout)
-		fclose(out);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	ol_out_abort(of);
 	free(err);
 	if (a)
 		ol_analysis_free(a);

@@ -112,6 +112,11 @@ const char *ol_file_kind_name(enum ol_file_kind k);
  * without newline).  *@offset = trace clock - log clock (0 and *@matches
  * 0 when no line pairs up); @dup[i] = the trace already holds line i.
  */
+/* The time the trace sources in @st cover: [*@lo, *@hi], *@lo > *@hi
+ * when there is none.  0 or -1 (store error). */
+int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi);
+/* The traces in @st hold an oom:mark_victim of @pid within 1 s of @ts. */
+bool ol_kmsg_trace_has_victim(struct ol_store *st, int pid, int64_t ts);
 int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg, size_t n,
 		  bool *dup, int64_t *offset, int *matches);
 
@@ -138,6 +143,46 @@ void ol_buf_printf(struct ol_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append @s (@n bytes, stops at NUL) as a JSON string literal. */
 void ol_buf_json_str(struct ol_buf *b, const char *s, size_t n);
+
+/*
+ * The recogniser of collect/kline.c: where the kernel's message starts in
+ * a line of any log, and the time stamps in front of it.
+ */
+enum { OL_CLK_NONE, OL_CLK_MONO, OL_CLK_REAL };
+
+struct ol_kline_ctx {
+	int	year;		/* for stamps without one ("Nov 22 12:15:01") */
+	int	last_month;	/* for a localised month name not known, -1 */
+	bool	numbered;	/* the file is a numbered listing */
+};
+
+struct ol_kstamp {
+	int		clock;		/* OL_CLK_*: the line's own (MONO when both) */
+	int64_t		wall, mono;	/* ns: since the epoch / since boot */
+	bool		has_wall, has_mono, has_tag;
+	bool		kernel_stamp;	/* the kernel's [mono] after a wall stamp/tag */
+	bool		month_unknown;	/* a localised month name not in our table */
+	bool		fence;		/* a markdown code fence line, no message */
+	const char	*style;		/* "dmesg", "dmesg -T", "syslog", ... */
+	const char	*msg;		/* the kernel's message, @len bytes */
+	size_t		len;
+};
+
+void ol_kline_split(struct ol_kline_ctx *c, const char *p, const char *e, struct ol_kstamp *st);
+/* Most of the first lines of @buf carry consecutive line numbers. */
+bool ol_kline_numbered(const char *buf, size_t len);
+
+/*
+ * Transports undone on a whole log (collect/ktransport.c).  The
+ * journal's json/json-pretty/json-seq/export outputs -> "[s.us] msg"
+ * lines (malloc'ed, NULL when out of memory; *@bad entries that did not
+ * parse); quoted-printable -> text (malloc'ed).
+ */
+bool ol_journal_probe(const char *buf, size_t len);
+char *ol_journal_to_text(const char *buf, size_t len, size_t *outlen, const char **style,
+			 long long *bad);
+bool ol_qp_probe(const char *buf, size_t len);
+char *ol_qp_decode(const char *buf, size_t len, size_t *outlen);
 
 /* malloc'ed printf; NULL on allocation failure. */
 char *ol_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -50,6 +50,25 @@ struct ol_store *ol_store_open_bulk(const char *path, char **err);
  */
 void *ol_db_open_readonly(const char *path, char **err);
 
+/*
+ * collect/dbopen.c — every connection oomlens opens goes through
+ * ol_db_harden() (defensive mode, no trusted schema, no triggers or
+ * views, bounded mmap, busy timeout, a progress handler that interrupts a
+ * statement stalled for 60 s, 600 s for a @writer); ol_db_check() refuses
+ * a file whose schema is not the one oomlens creates (changed or extra
+ * tables, views or indexes, triggers, a newer or foreign user_version)
+ * with a one-line *@err naming @path.  @handle is a sqlite3 *.  0 or -1.
+ */
+int ol_db_harden(void *handle, bool writer);
+int ol_db_check(void *handle, const char *path, char **err);
+
+/*
+ * Bulk mode: the temporary file written until ol_store_close() (NULL when
+ * writing into an existing database), for the front end to remove on a
+ * signal.
+ */
+const char *ol_store_tmp_path(struct ol_store *st);
+
 /* The store's sqlite3 handle (borrowed), for analyze/ to write its tables. */
 void *ol_store_db(struct ol_store *st);
 
@@ -123,60 +142,36 @@ int ol_sink_finish(struct ol_sink *s, bool ok);
 void ol_sink_get_stats(struct ol_sink *s, struct ol_sink_stats *out);
 const char *ol_sink_errmsg(struct ol_sink *s);
 
-/*
- * Kernel log text (collect/kmsg-parse.c): one OOM-related kernel log line
- * (without its timestamp) -> its facts.  Stateless; every string is
- * copied (truncated) into the struct.  Numbers not in the line are -1.
- */
-enum ol_kmsg_kind {
-	OL_KMSG_NONE = 0,	/* not an OOM line */
-	OL_KMSG_INVOKED,	/* "X invoked oom-killer: gfp_mask=..." */
-	OL_KMSG_CONSTRAINT,	/* "oom-kill:constraint=..." */
-	OL_KMSG_CHOSEN,		/* <=5.0 "P: Kill process N (c) score S or sacrifice child" */
-	OL_KMSG_KILLED,		/* "[P: ]Killed process N (c) total-vm:..." */
-	OL_KMSG_REAPED,		/* "oom_reaper: reaped process N (c), now ..." */
-	OL_KMSG_UNABLE,		/* "oom_reaper: unable to reap pid:N (c)" */
-	OL_KMSG_EXITING,	/* "P: OOM victim N (c) is already exiting..." */
-	OL_KMSG_PINNED,		/* "oom killer N (c) has mm pinned by N2 (c2)" */
-	OL_KMSG_USAGE,		/* "memory: usage ..kB, limit ..kB, failcnt .." */
-	OL_KMSG_TASK_IN,	/* <=4.19 "Task in CG killed as a result of limit of CG2" */
-	OL_KMSG_TASKS_STATE,	/* "Tasks state (memory values in pages):" */
-	OL_KMSG_TASK_HEADER,	/* "[ pid ]   uid  tgid total_vm ..." */
-	OL_KMSG_TASK_ROW,	/* "[ 3628]     0  3628 ..." */
-};
-
-struct ol_kmsg_fact {
-	enum ol_kmsg_kind kind;
-	int		pid, pid2;	/* victim / task; PINNED: the pinner */
-	char		comm[64], comm2[64];
-	char		prefix[64];	/* "Memory cgroup out of memory", "" */
-	long long	total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb;
-	long long	pgtables_kb, uid, oom_score_adj, score;
-	/* INVOKED */
-	long long	gfp_mask, order;
-	char		gfp_flags[128], nodemask[64];
-	/* CONSTRAINT (paths empty when absent) */
-	char		constraint[32], cpuset[256], mems_allowed[64];
-	char		oom_memcg[256], task_memcg[256];
-	bool		global_oom;
-	/* USAGE: "memory", "memory+swap", "swap", "kmem" */
-	char		counter[16];
-	long long	usage_kb, limit_kb, failcnt;
-	/* TASK_IN */
-	char		memcg[256], limit_memcg[256];
-	/* TASK_HEADER: 414 (nr_ptes nr_pmds), 415 (pgtables_bytes), 608 (rss_anon...) */
-	int		table_era;
-	/* TASK_ROW (pages; pgtables in bytes, nr_ptes/nr_pmds on <= 4.14) */
-	long long	tgid, total_vm, rss, rss_anon, rss_file, rss_shmem, pgtables_bytes;
-	long long	nr_ptes, nr_pmds, swapents;
-};
+/* Kernel log text: the grammar of the OOM lines (collect/kgrammar.c). */
+#include "collect/kgrammar.h"
 
 /*
- * Parse @msg.  Returns its kind (OL_KMSG_NONE when it is not one of the
- * lines above), or -1 when it looks like an OOM line (mentions
- * oom-killer, "Killed process", oom_reaper, ...) but does not parse.
+ * One input, read exactly once (collect/input.c): a regular file is
+ * mapped, "-" (standard input), pipes and /dev/fd/N are read to their
+ * end; gzip, xz, zstd and bzip2 data are decompressed (by magic).
  */
-int ol_kmsg_parse_line(const char *msg, struct ol_kmsg_fact *out);
+struct ol_input {
+	char		*name;		/* as given; "<stdin>" for "-" */
+	const char	*data;		/* the (decompressed) bytes */
+	size_t		len;
+	const char	*compression;	/* "gzip", "xz", "zstd", "bzip2" or NULL */
+	long long	mtime;		/* of the file, or now for a stream */
+	bool		stdin_;
+	/* private */
+	int		fd;
+	void		*map;
+	size_t		maplen;
+	char		*heap, *path, *tmp;
+};
+
+/* 0, or -1 with *@err naming the input and what is wrong (free() it).
+ * Release with ol_input_close() (also after a failure). */
+int ol_input_open(struct ol_input *in, const char *path, char **err);
+/* A file name holding the bytes (the input's own, or a temporary file
+ * removed by ol_input_close()); borrowed.  NULL with *@err. */
+const char *ol_input_path(struct ol_input *in, char **err);
+void ol_input_drop(struct ol_input *in);
+void ol_input_close(struct ol_input *in);
 
 /* What a file holds, from its first bytes (collect/detect.c). */
 enum ol_file_kind {
@@ -184,21 +179,24 @@ enum ol_file_kind {
 	OL_FILE_TRACEDAT, OL_FILE_FTRACE_TEXT, OL_FILE_KMSG,
 };
 enum ol_file_kind ol_detect_file(const char *path);
+enum ol_file_kind ol_detect_buf(const char *buf, size_t len);
 
 /*
  * Import ftrace text (tracefs `trace`, `trace-cmd report`) as one source
  * of kind "ftrace-text".  0, or -1 with *@err (free() it).
  */
 int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err);
+int ol_import_ftrace_text_input(struct ol_store *st, const struct ol_input *in, char **err);
 
 /*
- * Import a kernel log (dmesg, dmesg -T, journalctl -k in the short,
- * short-monotonic and short-iso formats, syslog kern.log) as one source of
+ * Import a kernel log (dmesg in any locale, every journalctl output,
+ * syslog, rsyslog templates, pastes; README "kernel log") as one source of
  * kind "kmsg": OOM report lines become printk:console events.  Aligns with
  * and deduplicates against the printk:console events of trace sources
  * already in the store.  *@note gets a one-line summary for stderr (offset
  * found, lines not understood; free() it, may be NULL).
  */
 int ol_import_kmsg(struct ol_store *st, const char *path, char **note, char **err);
+int ol_import_kmsg_input(struct ol_store *st, const struct ol_input *in, char **note, char **err);
 
 #endif /* OOMLENS_COLLECT_H */

@@ -46,38 +46,55 @@ static bool binary(const unsigned char *b, size_t n)
 	return ctl * 10 > n * 3;
 }
 
+/* A trace.dat starts with "\027\010\104tracing" (trace-cmd's magic). */
+static bool tracedat_magic(const char *buf, size_t len)
+{
+	return len >= 10 && !memcmp(buf, "\027\010\104tracing", 10);
+}
+
+enum ol_file_kind ol_detect_buf(const char *buf, size_t len)
+{
+	char *probe;
+	enum ol_file_kind k = OL_FILE_UNKNOWN;
+	size_t full;
+
+	if (len == 0)
+		return OL_FILE_EMPTY;
+	if (tracedat_magic(buf, len))
+		return OL_FILE_TRACEDAT;
+	full = len;
+	if (len > PROBE_BYTES)
+		len = PROBE_BYTES;
+	if (binary((const unsigned char *)buf, len))
+		return OL_FILE_BINARY;
+	/* the probes read a NUL-terminated copy */
+	probe = malloc(len + 1);
+	if (!probe)
+		return OL_FILE_UNKNOWN;
+	memcpy(probe, buf, len);
+	probe[len] = '\0';
+	if (ol_ftrace_probe_text(probe, len))
+		k = OL_FILE_FTRACE_TEXT;
+	else if (ol_kmsg_probe_text(probe, len))
+		k = OL_FILE_KMSG;
+	free(probe);
+	/* a paste whose first 64 KB are Mem-Info or a task table: a line
+	 * only the kernel's OOM killer prints, anywhere in it */
+	if (k == OL_FILE_UNKNOWN && full > len &&
+	    (memmem(buf, full, " invoked oom-killer", 19) || memmem(buf, full, "Killed process ", 15)))
+		k = OL_FILE_KMSG;
+	return k;
+}
+
 enum ol_file_kind ol_detect_file(const char *path)
 {
-	char *buf = malloc(PROBE_BYTES + 1);
+	struct ol_input in;
 	enum ol_file_kind k = OL_FILE_UNKNOWN;
-	ssize_t n = -1;
-	size_t len;
-	int fd;
+	char *err = NULL;
 
-	if (!buf)
-		return OL_FILE_UNKNOWN;
-	if (ol_probe_tracedat(path)) {
-		free(buf);
-		return OL_FILE_TRACEDAT;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, PROBE_BYTES);
-		close(fd);
-	}
-	if (n < 0)
-		goto out;
-	len = (size_t)n;
-	buf[len] = '\0';
-	if (len == 0)
-		k = OL_FILE_EMPTY;
-	else if (binary((unsigned char *)buf, len))
-		k = OL_FILE_BINARY;
-	else if (ol_ftrace_probe_text(buf, len))
-		k = OL_FILE_FTRACE_TEXT;
-	else if (ol_kmsg_probe_text(buf, len))
-		k = OL_FILE_KMSG;
-out:
-	free(buf);
+	if (!ol_input_open(&in, path, &err))
+		k = ol_detect_buf(in.data, in.len);
+	free(err);
+	ol_input_close(&in);
 	return k;
 }

@@ -513,25 +513,50 @@ bool ol_ftrace_probe_text(const char *buf, size_t len)
 
 int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err)
 {
+	struct ol_input in;
+	int ret = -1;
+
+	if (!ol_input_open(&in, path, err))
+		ret = ol_import_ftrace_text_input(st, &in, err);
+	ol_input_close(&in);
+	return ret;
+}
+
+/* Lines before the trace (a shell session: "# echo 1 > events/oom/enable")
+ * and around it are not events: parse_fline() skips them. */
+int ol_import_ftrace_text_input(struct ol_store *st, const struct ol_input *in, char **err)
+{
 	struct ftext x = { .st = st };
-	FILE *fp = fopen(path, "re");
+	const char *p = in->data, *e = in->data + in->len, *nl;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	int ret = -1;
 
 	*err = NULL;
-	if (!fp) {
-		*err = ol_strdupf("'%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (ol_store_begin_source(st, path, "ftrace-text") < 0)
+	if (ol_store_begin_source(st, in->name, "ftrace-text") < 0)
 		goto store_err;
-	while ((n = getline(&line, &cap, fp)) > 0) {
+	for (; p && p < e; p = nl + 1) {
 		struct fline f;
 		int cpu;
 		long long lost;
 
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			nl = e;
+		n = nl - p;
+		if ((size_t)n + 1 > cap) {
+			char *nb = realloc(line, (size_t)n + 1);
+
+			if (!nb) {
+				*err = ol_strdupf("'%s': out of memory", in->name);
+				goto out;
+			}
+			line = nb;
+			cap = (size_t)n + 1;
+		}
+		memcpy(line, p, (size_t)n);
+		line[n] = '\0';
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		x.lines++;
@@ -549,10 +574,6 @@ int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err)
 	for (n = 0; n < HELD_MAX; n++)
 		if (x.held[n].used && store_held(&x, &x.held[n], 0))
 			goto store_err;
-	if (ferror(fp)) {
-		*err = ol_strdupf("'%s': read error: %s", path, strerror(errno));
-		goto out;
-	}
 	if (ol_store_end_source(st, true))
 		goto store_err;
 	ret = 0;
@@ -562,7 +583,6 @@ store_err:
 out:
 	if (ret)
 		ol_store_end_source(st, false);
-	fclose(fp);
 	free(line);
 	ol_taskmap_free(&x.tasks);
 	ol_buf_free(&x.fields);

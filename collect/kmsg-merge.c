@@ -71,7 +71,9 @@ static long load_trace(struct ol_store *st, struct tline **out)
 		}
 		t[n].ts = sqlite3_column_int64(s, 0);
 		t[n].pid = sqlite3_column_int(s, 1);
-		t[n].msg = strdup(m ? m : "");
+		/* some kernels' console events carry printk's own "[ts] "
+		 * (Debian's 5.10): the log's lines do not */
+		t[n].msg = strdup(m ? ol_kmsg_skip_stamp(m) : "");
 		if (!t[n].msg)
 			goto fail;
 		rtrim_nl(t[n].msg);
@@ -180,4 +182,43 @@ out:
 	free(t);
 	free(d);
 	return ret;
+}
+
+int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi)
+{
+	sqlite3 *db = ol_store_db(st);
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*lo = 1;
+	*hi = 0;
+	if (sqlite3_prepare_v2(db, "SELECT min(ts_ns), max(ts_ns) FROM events WHERE source_id IN"
+			       " (SELECT id FROM sources WHERE kind != 'kmsg')", -1, &s, NULL))
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*lo = sqlite3_column_int64(s, 0);
+		*hi = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+bool ol_kmsg_trace_has_victim(struct ol_store *st, int pid, int64_t ts)
+{
+	sqlite3 *db = ol_store_db(st);
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM events e JOIN sources s ON s.id = e.source_id"
+			       " WHERE s.kind != 'kmsg' AND e.name = 'oom:mark_victim'"
+			       " AND e.ts_ns BETWEEN ?2 - 1000000000 AND ?2 + 1000000000"
+			       " AND (e.target = ?1 OR e.fields->>'pid' = ?1) LIMIT 1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, pid);
+		sqlite3_bind_int64(s, 2, ts);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
 }

@@ -91,45 +91,20 @@ static int exec(struct ol_store *st, const char *sql)
 	return 0;
 }
 
-/* user_version: 0 for a new file; refuse foreign and newer databases. */
+/* Harden the connection, then refuse foreign, changed and newer databases. */
 static int check_schema(struct ol_store *st)
 {
-	sqlite3_stmt *s = NULL;
-	int version = -1, tables = 0, has_meta = 0, ret = -1;
+	char *msg = NULL;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		/* SQLITE_NOTADB shows up here for a file that is not SQLite */
-		set_err(st, "'%s': not an oomlens database (%s)", st->path,
-			sqlite3_errmsg(st->db));
-		goto out;
+	if (ol_db_harden(st->db, true))
+		return set_err(st, "'%s': cannot configure the database connection: %s",
+			       st->path, sqlite3_errmsg(st->db));
+	if (ol_db_check(st->db, st->path, &msg)) {
+		free(st->err);
+		st->err = msg;
+		return -1;
 	}
-	version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	s = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*), sum(name = 'meta') FROM sqlite_master"
-			       " WHERE type = 'table'", -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
-		goto out;
-	}
-	tables = sqlite3_column_int(s, 0);
-	has_meta = sqlite3_column_int(s, 1);
-	if (version > OL_SCHEMA_VERSION) {
-		set_err(st, "'%s': database schema version %d is newer than this oomlens "
-			"understands (%d); use a newer oomlens", st->path, version,
-			OL_SCHEMA_VERSION);
-		goto out;
-	}
-	if (tables > 0 && (version == 0 || !has_meta)) {
-		set_err(st, "'%s': an SQLite database, but not an oomlens one; refusing to write into it",
-			st->path);
-		goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_finalize(s);
-	return ret;
+	return 0;
 }
 
 static struct ol_store *store_open(const char *path, bool bulk, char **err)
@@ -165,7 +140,6 @@ static struct ol_store *store_open(const char *path, bool bulk, char **err)
 			st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 2000);
 	if (check_schema(st))
 		goto fail;
 	if (exec(st, st->tmp ? "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF"
@@ -192,6 +166,11 @@ struct ol_store *ol_store_open_bulk(const char *path, char **err)
 void *ol_store_db(struct ol_store *st)
 {
 	return st->db;
+}
+
+const char *ol_store_tmp_path(struct ol_store *st)
+{
+	return st->tmp;
 }
 
 static int prepare_all(struct ol_store *st)
@@ -522,6 +501,19 @@ static void store_publish(struct ol_store *st)
 		unlink(st->tmp);
 	else
 		rename(st->tmp, st->path);
+	/* the new name is durable only once its directory is */
+	{
+		char *dir = strdup(st->path), *slash = dir ? strrchr(dir, '/') : NULL;
+
+		if (slash)
+			slash[slash == dir] = '\0';
+		fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(dir);
+	}
 }
 
 void ol_store_close(struct ol_store *st)
@@ -564,12 +556,17 @@ void *ol_db_open_readonly(const char *path, char **err)
 		*err = ol_strdupf("'%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	/* one thread per handle: no mutexes; mapped pages instead of read() */
+	/* one thread per handle: no mutexes; mapped pages (ol_db_harden) */
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto bad;
-	sqlite3_exec(db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536",
-		     NULL, NULL, NULL);
+	if (ol_db_harden(db, false) || ol_db_check(db, path, err)) {
+		if (!*err)
+			*err = ol_strdupf("'%s': cannot configure the database connection", path);
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'",
 			       -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
 		goto bad;

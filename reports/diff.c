@@ -6,15 +6,15 @@
  * (<= 72 ASCII columns), markdown or JSON; and one run's table.
  *
  * Each figure is described once (metrics[] below) and every format walks
- * that list.  This renderer lives in its own file until the shared
- * presentation layer (reports/present) lands; its formatters (rp_dur,
- * rp_kb, rp_ascii) are the ones every report uses.
+ * that list; times, sizes and untrusted names go through the shared
+ * formatters of reports/present.h.
  */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/present.h"
 #include "reports/report-local.h"
 
 static char *rp_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,9 +33,9 @@ static char *rp_fmt(const char *fmt, ...)
 static const char *lost_str(char *buf, long long lost)
 {
 	if (lost < 0)
-		snprintf(buf, RP_BUF, "unknown");
+		snprintf(buf, PR_BUF, "unknown");
 	else
-		snprintf(buf, RP_BUF, "%lld", lost);
+		snprintf(buf, PR_BUF, "%lld", lost);
 	return buf;
 }
 
@@ -113,24 +113,24 @@ static char *fmt_value(char *buf, const struct metric *m, const struct ol_runfig
 	int64_t v;
 
 	if (!f) {
-		snprintf(buf, RP_BUF, "-");
+		snprintf(buf, PR_BUF, "-");
 		return buf;
 	}
 	v = m->get(f);
 	switch (m->kind) {
 	case M_DUR:
-		return rp_dur(buf, v, "-");
+		return pr_dur(buf, v, 1, "-");
 	case M_KB:
-		return rp_kb(buf, v, "-");
+		return pr_kb(buf, v, "-");
 	case M_SHARE:
 		if (share_of(f) > 0 && v > 0)
-			snprintf(buf, RP_BUF, "%" PRId64 " (%" PRId64 "%%)", v,
+			snprintf(buf, PR_BUF, "%" PRId64 " (%" PRId64 "%%)", v,
 				 (v * 100 + share_of(f) / 2) / share_of(f));
 		else
-			snprintf(buf, RP_BUF, "%" PRId64, v);
+			snprintf(buf, PR_BUF, "%" PRId64, v);
 		return buf;
 	default:
-		snprintf(buf, RP_BUF, "%" PRId64, v);
+		snprintf(buf, PR_BUF, "%" PRId64, v);
 		return buf;
 	}
 }
@@ -148,23 +148,23 @@ static char *fmt_change(char *buf, const struct metric *m, const struct ol_runfi
 	y = m->get(a);
 	if (x == OL_NONE || y == OL_NONE) {
 		if (x != y)
-			snprintf(buf, RP_BUF, "%s", x == OL_NONE ? "new" : "gone");
+			snprintf(buf, PR_BUF, "%s", x == OL_NONE ? "new" : "gone");
 		return buf;
 	}
 	d = y - x;
 	if (!d) {
-		snprintf(buf, RP_BUF, "=");
+		snprintf(buf, PR_BUF, "=");
 		return buf;
 	}
 	switch (m->kind) {
 	case M_DUR:
-		rp_dur(buf + 1, d < 0 ? -d : d, "");
+		pr_dur(buf + 1, d < 0 ? -d : d, 1, "");
 		break;
 	case M_KB:
-		rp_kb(buf + 1, d < 0 ? -d : d, "");
+		pr_kb(buf + 1, d < 0 ? -d : d, "");
 		break;
 	default:
-		snprintf(buf + 1, RP_BUF - 1, "%" PRId64, d < 0 ? -d : d);
+		snprintf(buf + 1, PR_BUF - 1, "%" PRId64, d < 0 ? -d : d);
 		break;
 	}
 	buf[0] = d < 0 ? '-' : '+';
@@ -241,7 +241,7 @@ static char **recorded_diffs(const struct ol_runset *b, const struct ol_runset *
 			v[n++] = rp_fmt("%s: evidence differs: before %s, after %s", p[i].name,
 					x->evidence, y->evidence);
 		if (x->lost != 0 || y->lost != 0) {
-			char l1[RP_BUF], l2[RP_BUF];
+			char l1[PR_BUF], l2[PR_BUF];
 
 			v[n++] = rp_fmt("%s: events lost: before %s, after %s", p[i].name,
 					lost_str(l1, x->lost), lost_str(l2, y->lost));
@@ -283,7 +283,7 @@ static bool no_change(const struct ol_runset *b, const struct ol_runset *a,
 
 static void text_side(FILE *f, const char *what, const struct ol_runset *s)
 {
-	char *path = rp_ascii(s->path), *k = rp_ascii(s->kernels ? s->kernels : "");
+	char *path = pr_ascii(s->path), *k = pr_ascii(s->kernels ? s->kernels : "");
 	size_t pl = path ? strlen(path) : 0;
 
 	/* the path's tail fits the line */
@@ -296,7 +296,7 @@ static void text_side(FILE *f, const char *what, const struct ol_runset *s)
 
 static void text_rows(FILE *f, const struct ol_runfig *b, const struct ol_runfig *a, bool all)
 {
-	char v1[RP_BUF], v2[RP_BUF], d[RP_BUF];
+	char v1[PR_BUF], v2[PR_BUF], d[PR_BUF];
 	size_t k;
 
 	for (k = 0; k < NMETRICS; k++) {
@@ -317,7 +317,7 @@ static void text_rows(FILE *f, const struct ol_runfig *b, const struct ol_runfig
 /* Print @s (raw) wrapped at 72 columns, continuation lines indented. */
 static void text_wrap(FILE *f, const char *s)
 {
-	char *e = rp_ascii(s), *p = e;
+	char *e = pr_ascii(s), *p = e;
 	size_t col = 0, w;
 
 	while (p && *p) {
@@ -354,11 +354,11 @@ static void render_text(FILE *f, const struct ol_runset *b, const struct ol_runs
 	fprintf(f, "total (%zu scenario%s)\n", np, np == 1 ? "" : "s");
 	text_rows(f, &b->total, &a->total, true);
 	for (i = 0; i < np; i++) {
-		char *n = rp_ascii(p[i].name), *o = NULL;
+		char *n = pr_ascii(p[i].name), *o = NULL;
 
 		/* two databases of different names are one pair: say both */
 		if (p[i].b && p[i].a && strcmp(p[i].b->name, p[i].a->name))
-			o = rp_ascii(p[i].b->name);
+			o = pr_ascii(p[i].b->name);
 		fprintf(f, "%.34s%s%.34s\n", o ? o : "", o ? " -> " : "", n ? n : "");
 		free(o);
 		free(n);
@@ -378,7 +378,7 @@ static void render_text(FILE *f, const struct ol_runset *b, const struct ol_runs
 static void md_table(FILE *f, const char *title, const struct ol_runfig *b,
 		     const struct ol_runfig *a, bool all)
 {
-	char v1[RP_BUF], v2[RP_BUF], d[RP_BUF];
+	char v1[PR_BUF], v2[PR_BUF], d[PR_BUF];
 	size_t k;
 
 	fprintf(f, "\n### ");
@@ -428,13 +428,13 @@ static void render_md(FILE *f, const struct ol_runset *b, const struct ol_runset
 
 static void json_value(FILE *f, const struct metric *m, const struct ol_runfig *x)
 {
-	char buf[RP_BUF];
+	char buf[PR_BUF];
 	int64_t v = x ? m->get(x) : OL_NONE;
 
 	if (v == OL_NONE)
 		fputs("null", f);
 	else if (m->kind == M_DUR)
-		fputs(rp_secs_exact(buf, v), f);
+		fputs(pr_secs_exact(buf, v), f);
 	else
 		fprintf(f, "%" PRId64, v);
 }
@@ -566,7 +566,7 @@ static void verdict_list(char *buf, size_t len, const struct ol_runfig *f)
 	for (k = 0; k < OL_VERDICT_NR; k++)
 		if (f->verdicts[k] && at < len)
 			at += (size_t)snprintf(buf + at, len - at, "%s%s %zu", at ? ", " : "",
-					       rp_verdict(k), f->verdicts[k]);
+					       pr_verdict(k), f->verdicts[k]);
 }
 
 static void skip_list(char *buf, size_t len, const struct ol_runfig *f)
@@ -586,7 +586,7 @@ static void skip_list(char *buf, size_t len, const struct ol_runfig *f)
 int ol_summary_render(const struct ol_runset *s, enum ol_report_format fmt, FILE *out,
 		      char **err)
 {
-	char vl[256], sk[128], t1[RP_BUF];
+	char vl[256], sk[128], t1[PR_BUF];
 	size_t i;
 
 	if (fmt != OL_REPORT_TEXT && fmt != OL_REPORT_JSON) {
@@ -610,11 +610,11 @@ int ol_summary_render(const struct ol_runset *s, enum ol_report_format fmt, FILE
 			fprintf(out, ", \"kills\": %zu, \"bypasses\": %zu, \"sharers\": %zu, "
 				"\"verdicts\": \"%s\", \"ttf_p50_s\": %s, \"skip_by\": \"%s\"}",
 				f->kills, f->bypasses, f->sharers, vl,
-				f->ttf_p50 == OL_NONE ? "null" : rp_secs_exact(t1, f->ttf_p50), sk);
+				f->ttf_p50 == OL_NONE ? "null" : pr_secs_exact(t1, f->ttf_p50), sk);
 		}
 		fprintf(out, "]}\n");
 	} else {
-		char *k = rp_ascii(s->kernels);
+		char *k = pr_ascii(s->kernels);
 
 		fprintf(out, "kernel %.64s\n", k ? k : "");
 		free(k);
@@ -622,12 +622,12 @@ int ol_summary_render(const struct ol_runset *s, enum ol_report_format fmt, FILE
 			"MMF_OOM_SKIP set by");
 		for (i = 0; i < s->nruns; i++) {
 			const struct ol_runfig *f = &s->runs[i].fig;
-			char *n = rp_ascii(s->runs[i].name);
+			char *n = pr_ascii(s->runs[i].name);
 
 			verdict_list(vl, sizeof(vl), f);
 			skip_list(sk, sizeof(sk), f);
 			fprintf(out, "%-16.16s %5zu %9s  %.38s\n", n ? n : "",
-				f->kills + f->bypasses, rp_dur(t1, f->ttf_p50, "-"), sk);
+				f->kills + f->bypasses, pr_dur(t1, f->ttf_p50, 1, "-"), sk);
 			fprintf(out, "%-16s verdicts: %.45s\n", "", vl[0] ? vl : "-");
 			free(n);
 		}

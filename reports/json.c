@@ -4,7 +4,8 @@
  * ("JSON report") and stable within a schema_version.  Times are absolute
  * nanoseconds on the trace clock (integers) plus relative-to-kill seconds
  * or milliseconds; anything unknown is null.  Victims and episodes are
- * numbered from 1 as in the text report, and references use the numbers.
+ * named by their database ids ("id"), as every report and the TUI show
+ * them, and references use the ids.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -119,7 +120,7 @@ static void jbool(struct jw *w, const char *key, bool b)
 /* @ns divided by @unit (10^k), exactly, as a JSON number; null if unknown */
 static void jscaled(struct jw *w, const char *key, int64_t ns, int64_t unit)
 {
-	char buf[RP_BUF];
+	char buf[PR_BUF];
 	uint64_t mag, ip, fp;
 	int digits = 0, i;
 	int64_t u;
@@ -148,7 +149,7 @@ static void jscaled(struct jw *w, const char *key, int64_t ns, int64_t unit)
 static void jsince_s(struct jw *w, const char *key, const struct ol_victim *v,
 		     int64_t ts)
 {
-	jscaled(w, key, rp_since(v, ts), 1000000000);
+	jscaled(w, key, pr_since(v, ts), 1000000000);
 }
 
 static int64_t reaper_t(int64_t t)
@@ -178,8 +179,9 @@ static void header(struct jw *w, const struct rp *r)
 	jint(w, "last_ns", a->last_ns);
 	jclose(w, '}');
 	jopen(w, "selection", '{');
-	jint(w, "episode", r->o->episode > 0 ? r->o->episode : OL_NONE);
-	jint(w, "victim_pid", r->o->victim_pid > 0 ? r->o->victim_pid : OL_NONE);
+	jint(w, "episode", r->o->by_episode ? r->o->episode : OL_NONE);
+	jint(w, "victim", r->o->by_victim ? r->o->victim : OL_NONE);
+	jint(w, "pid", r->o->pid > 0 ? r->o->pid : OL_NONE);
 	jclose(w, '}');
 }
 
@@ -204,7 +206,7 @@ static void summary(struct jw *w, const struct ol_summary *s)
 	jint(w, "unknown_free", (int64_t)s->unknown_free);
 	jopen(w, "verdicts", '{');
 	for (k = 0; k < OL_VERDICT_NR; k++)
-		jint(w, rp_verdict(k), (int64_t)s->verdicts[k]);
+		jint(w, pr_verdict(k), (int64_t)s->verdicts[k]);
 	jclose(w, '}');
 	jclose(w, '}');
 }
@@ -221,7 +223,7 @@ static void episodes(struct jw *w, const struct rp *r)
 		if (!rp_episode_selected(r, ep))
 			continue;
 		jopen(w, NULL, '{');
-		jint(w, "number", (int64_t)e + 1);
+		jint(w, "id", ep->index);
 		jstr(w, "domain", ep->domain);
 		jint(w, "start_ns", ep->start_ns);
 		jint(w, "end_ns", ep->end_ns);
@@ -233,7 +235,7 @@ static void episodes(struct jw *w, const struct rp *r)
 		for (k = ep->first; k < ep->first + ep->count && k < a->nvictims;
 		     k++)
 			if (rp_victim_selected(r, &a->victims[k]))
-				jint(w, NULL, (int64_t)k + 1);
+				jint(w, NULL, (int64_t)k);
 		jclose(w, ']');
 		jclose(w, '}');
 	}
@@ -246,8 +248,8 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	size_t k;
 
 	jopen(w, NULL, '{');
-	jint(w, "number", v->index + 1);
-	jint(w, "episode", v->episode + 1);
+	jint(w, "id", v->index);
+	jint(w, "episode", v->episode);
 	jint(w, "pid", v->pid);
 	jint(w, "tgid", v->tgid);
 	jstr(w, "comm", v->comm);
@@ -291,20 +293,20 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	jint(w, "ns", v->skip_ns);
 	jint(w, "lo_ns", v->skip_lo_ns);
 	jint(w, "hi_ns", v->skip_hi_ns);
-	jstr(w, "by", rp_skip_by(v->skip_by));
-	jstr(w, "confidence", rp_conf(v->skip_confidence));
+	jstr(w, "by", pr_skip_by(v->skip_by));
+	jstr(w, "confidence", pr_conf(v->skip_confidence));
 	jclose(w, '}');
 	jopen(w, "freed", '{');
 	jint(w, "ns", v->freed_ns);
 	jint(w, "last_ns", v->last_freed_ns);
 	jsince_s(w, "last_since_kill_s", v, v->last_freed_ns);
-	jstr(w, "by", rp_freed_by(v->freed_by));
-	jstr(w, "confidence", rp_conf(v->freed_confidence));
+	jstr(w, "by", pr_freed_by(v->freed_by));
+	jstr(w, "confidence", pr_conf(v->freed_confidence));
 	jclose(w, '}');
 	jint(w, "exit_ns", v->exit_ns);
 	jsince_s(w, "exit_since_kill_s", v, v->exit_ns);
 	jint(w, "process_free_ns", v->process_free_ns);
-	if (rr->attempts > 0 || rp_mark_ns(v, RP_MARK_REAPER) != OL_NONE) {
+	if (rr->attempts > 0 || pr_mark_ns(v, PR_MARK_REAPER) != OL_NONE) {
 		jopen(w, "reaper", '{');
 		jint(w, "wake_ns", reaper_t(rr->wake_ns));
 		jint(w, "start_ns", reaper_t(rr->start_ns));
@@ -338,20 +340,20 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	}
 	jbool(w, "events_lost_in_window", v->lost_in_window);
 	jopen_as(w, "verdict", '{', true);
-	jstr(w, "kind", rp_verdict(v->verdict));
-	jstr(w, "confidence", rp_conf(v->verdict_confidence));
+	jstr(w, "kind", pr_verdict(v->verdict));
+	jstr(w, "confidence", pr_conf(v->verdict_confidence));
 	jclose(w, '}');
 	jopen(w, "verdicts", '[');
 	for (k = 0; k < v->nverdicts; k++) {
 		const struct ol_verdict *vd = &v->verdicts[k];
 
 		jopen(w, NULL, '{');
-		jstr(w, "kind", rp_verdict(vd->kind));
-		jstr(w, "confidence", rp_conf(vd->confidence));
+		jstr(w, "kind", pr_verdict(vd->kind));
+		jstr(w, "confidence", pr_conf(vd->confidence));
 		jstr(w, "meaning", ol_verdict_help(vd->kind));
 		jstr(w, "evidence", vd->evidence);
 		jint(w, "related_victim", vd->other >= 0 &&
-		     (size_t)vd->other < r->a->nvictims ? vd->other + 1 : OL_NONE);
+		     (size_t)vd->other < r->a->nvictims ? vd->other : OL_NONE);
 		jclose(w, '}');
 	}
 	jclose(w, ']');
@@ -361,7 +363,7 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 
 		jopen_as(w, NULL, '{', true);
 		jint(w, "ts_ns", p->ts_ns);
-		jscaled(w, "since_kill_ms", rp_since(v, p->ts_ns), 1000000);
+		jscaled(w, "since_kill_ms", pr_since(v, p->ts_ns), 1000000);
 		jstr(w, "what", p->what);
 		jstr(w, "detail", p->detail);
 		jint(w, "event_id", p->event_id >= 0 ? p->event_id : OL_NONE);
@@ -372,7 +374,7 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	for (k = 0; k < v->ncurve; k++) {
 		jopen_as(w, NULL, '{', true);
 		jint(w, "ts_ns", v->curve[k].ts_ns);
-		jscaled(w, "since_kill_ms", rp_since(v, v->curve[k].ts_ns), 1000000);
+		jscaled(w, "since_kill_ms", pr_since(v, v->curve[k].ts_ns), 1000000);
 		jint(w, "held_kb", v->curve[k].held_kb);
 		jclose(w, '}');
 	}

@@ -33,11 +33,21 @@ enum ol_report_format {
 };
 
 /* The JSON document's "schema_version" (README.md, "JSON report"). */
-#define OL_REPORT_JSON_SCHEMA	1
+#define OL_REPORT_JSON_SCHEMA	2	/* 2: ids, not 1-based numbers */
 
+/*
+ * What to render.  Victims and episodes are named by their database ids
+ * (victims.id, episodes.id), as every report and the TUI number them.
+ * Zero-initialized: everything.
+ */
 struct ol_report_opts {
-	int	episode;	/* only this episode (1-based, as printed); 0: all */
-	int	victim_pid;	/* only victims with this pid or tgid; 0: all */
+	bool	by_episode;	/* only episode @episode */
+	int	episode;
+	bool	by_victim;	/* only victim @victim, with the victims its
+				 * verdicts are about (drawn for context) */
+	int	victim;
+	int	pid;		/* only victims with this pid or tgid; 0: all */
+	bool	detail;		/* text: per-victim facts and timelines */
 	bool	color;		/* ANSI colour in text output (terminals only) */
 };
 

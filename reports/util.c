@@ -14,14 +14,14 @@
 
 bool rp_victim_selected(const struct rp *r, const struct ol_victim *v)
 {
-	const struct ol_report_opts *o = r->o;
+	return v->index >= 0 && (size_t)v->index < r->a->nvictims && r->show[v->index];
+}
 
-	if (o->episode > 0 && v->episode + 1 != o->episode)
-		return false;
-	if (o->victim_pid > 0 && v->pid != o->victim_pid &&
-	    v->tgid != o->victim_pid)
-		return false;
-	return true;
+bool rp_victim_chosen(const struct ol_victim *v, const void *rp)
+{
+	const struct rp *r = rp;
+
+	return rp_victim_selected(r, v) && r->show[v->index] == RP_SELECTED;
 }
 
 bool rp_episode_selected(const struct rp *r, const struct ol_episode *e)
@@ -39,112 +39,34 @@ static bool printable(unsigned char c)
 	return c >= 0x20 && c < 0x7f;
 }
 
-/*
- * Punctuation the analysis' own sentences may use, spelt in ASCII for
- * the text and markdown reports (anything else becomes \xNN).
- */
-static const struct { const char *utf8, *ascii; } translit[] = {
-	{ "\xe2\x80\x94", "--" },	/* em dash */
-	{ "\xe2\x80\x93", "-" },	/* en dash */
-	{ "\xe2\x80\xa6", "..." },	/* ellipsis */
-	{ "\xe2\x80\x98", "'" }, { "\xe2\x80\x99", "'" },
-	{ "\xe2\x80\x9c", "\"" }, { "\xe2\x80\x9d", "\"" },
-	{ "\xe2\x86\x92", "->" },	/* rightwards arrow */
-	{ "\xe2\x89\xa5", ">=" }, { "\xe2\x89\xa4", "<=" },
-	{ "\xc2\xb5", "u" },		/* micro sign */
-	{ "\xc3\x97", "x" },		/* multiplication sign */
-};
-
-/* The ASCII spelling of the character at @p, or NULL; *@len its bytes. */
-static const char *ascii_for(const unsigned char *p, size_t *len)
-{
-	size_t i, n;
-
-	if (*p < 0x80)
-		return NULL;
-	for (i = 0; i < sizeof(translit) / sizeof(translit[0]); i++) {
-		n = strlen(translit[i].utf8);
-		if (!strncmp((const char *)p, translit[i].utf8, n)) {
-			*len = n;
-			return translit[i].ascii;
-		}
-	}
-	return NULL;
-}
-
-char *rp_ascii(const char *s)
-{
-	const unsigned char *p;
-	size_t n = 1, len;
-	char *out, *q;
-	const char *a;
-
-	if (!s)
-		s = "";
-	for (p = (const unsigned char *)s; *p; p++)
-		n += printable(*p) ? 1 : 4;	/* a transliteration is shorter */
-	out = malloc(n);
-	if (!out)
-		return NULL;
-	for (q = out, p = (const unsigned char *)s; *p; p++) {
-		if (printable(*p)) {
-			*q++ = *p;
-		} else if ((a = ascii_for(p, &len))) {
-			q = stpcpy(q, a);
-			p += len - 1;
-		} else {
-			sprintf(q, "\\x%02x", *p);
-			q += 4;
-		}
-	}
-	*q = '\0';
-	return out;
-}
-
 void rp_put_ascii(FILE *f, const char *s)
 {
-	const unsigned char *p, *run;
-	const char *a;
-	size_t len;
+	char *e = pr_ascii(s);
 
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		for (run = p; printable(*p); p++)
-			;
-		if (p > run)
-			fwrite(run, 1, p - run, f);
-		if (!*p)
-			break;
-		if ((a = ascii_for(p, &len))) {
-			fputs(a, f);
-			p += len - 1;
-		} else {
-			fprintf(f, "\\x%02x", *p);
-		}
+	fputs(e ? e : "", f);
+	free(e);
+}
+
+void rp_put_md_text(FILE *f, const char *s)
+{
+	/*
+	 * CommonMark lets any ASCII punctuation be backslash-escaped; these
+	 * are the ones that could start markup, links, raw HTML or end a
+	 * table cell (and the backslash of a \xNN escape).
+	 */
+	for (; s && *s; s++) {
+		if (strchr("\\`*_[]<>|~&#!", *s))
+			putc('\\', f);
+		putc(*s, f);
 	}
 }
 
 void rp_put_md(FILE *f, const char *s)
 {
-	const unsigned char *p;
-	const char *a;
-	size_t len;
+	char *e = pr_ascii(s);
 
-	/*
-	 * CommonMark lets any ASCII punctuation be backslash-escaped; these
-	 * are the ones that could start markup, links, raw HTML or end a
-	 * table cell.
-	 */
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (!printable(*p) && (a = ascii_for(p, &len))) {
-			fputs(a, f);	/* none of them is markup */
-			p += len - 1;
-		} else if (!printable(*p))
-			fprintf(f, "\\\\x%02x", *p);
-		else if (strchr("\\`*_[]<>|~&#!", *p))
-			fprintf(f, "\\%c", *p);
-		else
-			putc(*p, f);
-	}
+	rp_put_md_text(f, e);
+	free(e);
 }
 
 int rp_utf8_len(const unsigned char *p)
@@ -175,87 +97,86 @@ int rp_utf8_len(const unsigned char *p)
 	return n;
 }
 
-/* bytes that go into a JSON string as they are (UTF-8 checked apart) */
+/*
+ * UTF-8 text out: runs of @plain bytes and valid multi-byte sequences as
+ * they are, a byte that is not UTF-8 as @bad, any other byte as @one
+ * writes it.  Runs are written at once: reports can be large.
+ */
+static void put_utf8(FILE *f, const char *s, bool (*plain)(unsigned char),
+		     void (*one)(FILE *, unsigned char), const char *bad)
+{
+	const unsigned char *p, *run;
+	int n;
+
+	for (p = (const unsigned char *)(s ? s : ""); *p; p += n) {
+		for (run = p; plain(*p); p++)
+			;
+		if (p > run)
+			fwrite(run, 1, p - run, f);
+		if (!*p)
+			break;
+		n = rp_utf8_len(p);
+		if (n == 0) {
+			fputs(bad, f);	/* keep the position visible */
+			n = 1;
+		} else if (n > 1) {
+			fwrite(p, 1, n, f);
+		} else {
+			one(f, *p);
+		}
+	}
+}
+
+/* bytes that go into a JSON string as they are */
 static bool json_plain(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' &&
 		c != '>' && c != '&';
 }
 
+static void json_one(FILE *f, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		fprintf(f, "\\%c", c);
+	else if (c == '\n')
+		fputs("\\n", f);
+	else	/* <>& too, so the document can sit inside an HTML <script> */
+		fprintf(f, "\\u%04x", c);
+}
+
 void rp_put_json(FILE *f, const char *s)
 {
-	const unsigned char *p, *run;
-	int n;
-
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
 	putc('"', f);
-	for (p = (const unsigned char *)s; *p; p += n) {
-		/* write runs of plain bytes at once: reports can be large */
-		for (run = p; json_plain(*p); p++)
-			;
-		if (p > run)
-			fwrite(run, 1, p - run, f);
-		if (!*p)
-			break;
-		n = rp_utf8_len(p);
-		if (n == 0) {
-			/* not UTF-8: JSON text must be; keep the position visible */
-			fputs("\\ufffd", f);
-			n = 1;
-		} else if (n > 1) {
-			fwrite(p, 1, n, f);
-		} else if (*p == '"' || *p == '\\') {
-			putc('\\', f);
-			putc(*p, f);
-		} else if (*p == '\n') {
-			fputs("\\n", f);
-		} else {
-			/* <>& too, so the document can sit inside an HTML <script> */
-			fprintf(f, "\\u%04x", *p);
-		}
-	}
+	/* JSON text must be UTF-8 */
+	put_utf8(f, s, json_plain, json_one, "\\ufffd");
 	putc('"', f);
+}
+
+static bool html_plain(unsigned char c)
+{
+	return printable(c) && !strchr("&<>\"'", c);
+}
+
+static void html_one(FILE *f, unsigned char c)
+{
+	static const char *const ent[] = { ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+					   ['"'] = "&quot;", ['\''] = "&#39;" };
+
+	if (c < sizeof(ent) / sizeof(ent[0]) && ent[c])
+		fputs(ent[c], f);
+	else if (c == '\n')
+		putc('\n', f);
+	else
+		fprintf(f, "\\x%02x", c);
 }
 
 void rp_put_html(FILE *f, const char *s)
 {
-	const unsigned char *p, *run;
-	int n;
-
-	for (p = (const unsigned char *)(s ? s : ""); *p; p += n) {
-		for (run = p; printable(*p) && !strchr("&<>\"'", *p); p++)
-			;
-		if (p > run)
-			fwrite(run, 1, p - run, f);
-		if (!*p)
-			break;
-		n = rp_utf8_len(p);
-		if (n == 0) {
-			fputs("&#xfffd;", f);
-			n = 1;
-		} else if (n > 1) {
-			fwrite(p, 1, n, f);
-		} else if (*p == '&') {
-			fputs("&amp;", f);
-		} else if (*p == '<') {
-			fputs("&lt;", f);
-		} else if (*p == '>') {
-			fputs("&gt;", f);
-		} else if (*p == '"') {
-			fputs("&quot;", f);
-		} else if (*p == '\'') {
-			fputs("&#39;", f);
-		} else if (*p == '\n') {
-			putc('\n', f);
-		} else if (!printable(*p)) {
-			fprintf(f, "\\x%02x", *p);
-		} else {
-			putc(*p, f);
-		}
-	}
+	put_utf8(f, s, html_plain, html_one, "&#xfffd;");
 }
 
 void rp_put_csv(FILE *f, const char *s)
@@ -293,115 +214,6 @@ void rp_put_csv(FILE *f, const char *s)
 	}
 	if (quote)
 		putc('"', f);
-}
-
-static char *fmt_ms(char *buf, int64_t ns, const char *sign_pos)
-{
-	uint64_t ms;
-	const char *sign = sign_pos;
-
-	if (ns < 0) {
-		sign = "-";
-		ms = ((uint64_t)-(ns + 1) + 1 + 500000) / 1000000;
-	} else {
-		ms = ((uint64_t)ns + 500000) / 1000000;
-	}
-	snprintf(buf, RP_BUF, "%s%" PRIu64 ".%03" PRIu64 "s", sign,
-		 ms / 1000, ms % 1000);
-	return buf;
-}
-
-char *rp_rel(char *buf, int64_t ns, const char *unknown)
-{
-	if (ns == OL_NONE) {
-		snprintf(buf, RP_BUF, "%s", unknown);
-		return buf;
-	}
-	return fmt_ms(buf, ns, "+");
-}
-
-char *rp_dur(char *buf, int64_t ns, const char *unknown)
-{
-	if (ns == OL_NONE) {
-		snprintf(buf, RP_BUF, "%s", unknown);
-		return buf;
-	}
-	return fmt_ms(buf, ns, "");
-}
-
-char *rp_abs(char *buf, int64_t ns, int decimals, const char *unknown)
-{
-	if (ns == OL_NONE) {
-		snprintf(buf, RP_BUF, "%s", unknown);
-	} else if (ns < 0) {
-		snprintf(buf, RP_BUF, "%.*f", decimals, ns / 1e9);
-	} else if (decimals == 6) {
-		snprintf(buf, RP_BUF, "%" PRId64 ".%06" PRId64,
-			 ns / 1000000000, ns % 1000000000 / 1000);
-	} else {
-		snprintf(buf, RP_BUF, "%" PRId64 ".%03" PRId64,
-			 ns / 1000000000, ns % 1000000000 / 1000000);
-	}
-	return buf;
-}
-
-char *rp_kb(char *buf, int64_t kb, const char *unknown)
-{
-	if (kb == OL_NONE || kb < 0)
-		snprintf(buf, RP_BUF, "%s", unknown);
-	else if (kb < 1024)
-		snprintf(buf, RP_BUF, "%" PRId64 "K", kb);
-	else if (kb < 1024 * 1024)
-		snprintf(buf, RP_BUF, "%.1fM", kb / 1024.0);
-	else
-		snprintf(buf, RP_BUF, "%.1fG", kb / (1024.0 * 1024.0));
-	return buf;
-}
-
-char *rp_secs_exact(char *buf, int64_t ns)
-{
-	if (ns == OL_NONE)
-		buf[0] = '\0';
-	else if (ns < 0)
-		snprintf(buf, RP_BUF, "-%" PRIu64 ".%09" PRIu64,
-			 ((uint64_t)-(ns + 1) + 1) / 1000000000,
-			 ((uint64_t)-(ns + 1) + 1) % 1000000000);
-	else
-		snprintf(buf, RP_BUF, "%" PRId64 ".%09" PRId64,
-			 ns / 1000000000, ns % 1000000000);
-	return buf;
-}
-
-int64_t rp_since(const struct ol_victim *v, int64_t ts)
-{
-	if (ts == OL_NONE || v->kill_ns == OL_NONE)
-		return OL_NONE;
-	return ts - v->kill_ns;
-}
-
-static const char *nn(const char *s)
-{
-	return s ? s : "unknown";
-}
-
-const char *rp_verdict(enum ol_verdict_kind k)
-{
-	return nn(ol_verdict_name(k));
-}
-
-const char *rp_conf(enum ol_confidence c)
-{
-	return nn(ol_confidence_name(c));
-}
-
-const char *rp_skip_by(enum ol_skip_by s)
-{
-	return nn(ol_skip_by_name(s));
-}
-
-const char *rp_freed_by(enum ol_freed_by f)
-{
-	return nn(ol_freed_by_name(f));
 }
 
 void rp_wrap(FILE *f, const char *s, int first, int indent, int width)
@@ -449,33 +261,4 @@ void rp_wrap(FILE *f, const char *s, int first, int indent, int width)
 		s = w;
 	}
 	putc('\n', f);
-}
-
-char *rp_oom_facts(const struct ol_victim *v)
-{
-	char buf[1024];
-	size_t n = 0;
-
-#define ADD(...) do { if (n < sizeof(buf)) \
-	n += (size_t)snprintf(buf + n, sizeof(buf) - n, __VA_ARGS__); } while (0)
-	if (!v->gfp_mask && !v->constraint)
-		return NULL;
-	if (v->gfp_mask)
-		ADD("gfp_mask=%s", v->gfp_mask);
-	if (v->order >= 0)
-		ADD("%sorder=%d", n ? ", " : "", v->order);
-	if (v->constraint)
-		ADD("%s%s", n ? ", " : "", v->constraint);
-	if (v->nodemask && strcmp(v->nodemask, "(null)"))
-		ADD("%snodemask=%s", n ? ", " : "", v->nodemask);
-	/* the domain already names oom_memcg: the task's own when it differs */
-	if (v->task_memcg && (!v->oom_memcg || strcmp(v->task_memcg, v->oom_memcg)))
-		ADD("%stask_memcg=%s", n ? ", " : "", v->task_memcg);
-	if (v->invoker && (!v->trigger_comm || strcmp(v->invoker, v->trigger_comm)))
-		ADD("%sinvoked by %s", n ? ", " : "", v->invoker);
-	if (v->memcg_limit_kb > 0 && v->memcg_usage_kb >= 0)
-		ADD("%smemcg usage %lld kB of limit %lld kB", n ? ", " : "",
-		    (long long)v->memcg_usage_kb, (long long)v->memcg_limit_kb);
-#undef ADD
-	return strdup(buf);
 }

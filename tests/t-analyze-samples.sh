@@ -61,7 +61,7 @@ rel=$(sql $D "select ts_ns from events where name='mmap:exit_mmap' and fields->>
 check "unreapable: first victim's last_freed = exit_mmap of its mm" [ "$(sql $D "select last_freed_ns from victims where id=0")" = "$rel" ]
 check "unreapable: freed after every bystander kill" [ "$(sql $D "select freed_ns > (select max(kill_ns) from victims) from victims where id=0")" = 1 ]
 relsec=$(sql $D "select printf('%.3f', (last_freed_ns - kill_ns)/1e9) from victims where id=0")
-check "unreapable: evidence gives the release time (+$relsec s)" [ "$(sql $D "select count(*) from verdicts where kind='unnecessary' and evidence like '%+$relsec s%'")" = $((nkill - 1)) ]
+check "unreapable: evidence gives the release time (+${relsec}s)" [ "$(sql $D "select count(*) from verdicts where kind='unnecessary' and evidence like '%+${relsec}s%'")" = $((nkill - 1)) ]
 check "unreapable: first victim ineffective" [ "$(sql $D "select count(*) from verdicts where victim=0 and kind='ineffective'")" = 1 ]
 check "unreapable: reaper left the shmem" [ "$(sql $D 'select left_kb >= '"$shm"' from reaper_runs where victim=0')" = 1 ]
 check "unreapable: one episode" [ "$(sql $D 'select count(*) from episodes')" = 1 ]

@@ -50,6 +50,12 @@ for dm in "$SAMPLES"/*.dmesg; do
 		clock=$(sql "$db" "select value from meta where key = 'kmsg.clock'")
 		case $fmt in dmesg|short-monotonic|kern.log*) want=monotonic ;; *) want=realtime ;; esac
 		check "$s $fmt: clock $want" test "$clock" = "$want"
+		# a 1 s clock (realtime stamps of whole seconds) is shown as such
+		if [ "$fmt" = dmesg-T ]; then
+			"$OOMLENS" report "$db" --detail >"$log.report"
+			check "$s $fmt: times of a 1 s clock are whole seconds and <1s, never +0.000s" \
+				sh -c "grep -q '<1s' '$log.report' && ! grep -qE '[+-][0-9]+\.[0-9]+s' '$log.report'"
+		fi
 		check "$s $fmt: nothing not understood" \
 			test "$(sql "$db" "select value from meta where key = 'kmsg.not_understood'")" = 0
 		# the split-free sample lines: each kill's constraint line is whole

@@ -111,7 +111,7 @@ wait $live 2>/dev/null
 
 # clear errors
 check "not root: clear error" sh -c "command -v setpriv >/dev/null || exit 0;
-	setpriv --reuid=65534 --regid=65534 --clear-groups '$OOMLENS' record -o /tmp/x.db -- true 2>&1 |
+	setpriv --reuid=65534 --regid=65534 --clear-groups '$OOMLENS' record -o /tmp/oomlens-nonroot-$$.db -- true 2>&1 |
 	grep -q 'needs root'"
 printf 'not a database' > "$T_OUT/bad.db"
 "$OOMLENS" record -q -o "$T_OUT/bad.db" -- true >"$T_OUT/bad.out" 2>&1

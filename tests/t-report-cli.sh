@@ -29,8 +29,9 @@ check "unknown option: usage shown" grep -q '^usage: oomlens report' "$T_OUT/err
 expect_exit 2 "unknown format: exit 2" "$OOMLENS" report x.db --format xml
 check "unknown format: usage shown" grep -q '^usage: oomlens report' "$T_OUT/err"
 expect_exit 2 "no database argument: exit 2" "$OOMLENS" report
-expect_exit 2 "bad episode number: exit 2" "$OOMLENS" report x.db --episode 0
-expect_exit 2 "bad pid: exit 2" "$OOMLENS" report x.db --victim 12x
+expect_exit 2 "bad episode id: exit 2" "$OOMLENS" report x.db --episode -1
+expect_exit 2 "bad victim id: exit 2" "$OOMLENS" report x.db --victim 12x
+expect_exit 2 "bad pid: exit 2" "$OOMLENS" report x.db --pid 0
 expect_exit 0 "--help: exit 0" "$OOMLENS" report --help
 
 dat=$SAMPLES/selfexit.dat

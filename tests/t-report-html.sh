@@ -1,8 +1,11 @@
 #!/bin/sh
 # The HTML report of the unnecessary-kill sample (samples/data/unreapable.dat)
 # renders its SVG timeline in headless Chromium: the page has an <svg> with
-# shapes, nothing is fetched from the network, and the screenshot is not
-# blank (it has the timeline's colours).  Skips without chromium
+# shapes, nothing is fetched from the network, the charts scale to the
+# window (viewBox, width 100%), each unnecessary kill has an arrow to the
+# victim that held the memory, every victim's exit is drawn, memory
+# curves are steps, and screenshots at 800, 1100, 1400 and 1600 px are
+# not blank (they have the timeline's colours).  Skips without chromium
 # (`make deps-browser` installs it).
 . "$(dirname "$0")/lib.sh"
 T_OUT=$(cd "$T_OUT" && pwd)	# absolute: file:// URLs, cd
@@ -25,18 +28,28 @@ print("svg elements: %d, shapes: %d" % (len(svgs), shapes))
 sys.exit(0 if svgs and shapes > 0 else 1)
 PY
 check "html is self-contained (no external scripts, styles, fonts)" sh -c \
-	"! grep -Eiq '<(script|link|img)[^>]+(src|href)=|@import|url\\(' '$html'"
+	"! grep -Eiq '<(script|link|img)[^>]+(src|href)=|@import|url\\([^#]' '$html'"
 check "html shows the unnecessary verdict" grep -q 'v-unnecessary' "$html"
+unn=$(sql "$T_OUT/u.db" "SELECT count(*) FROM victims WHERE verdict = 'unnecessary'")
+exits=$(sql "$T_OUT/u.db" "SELECT count(*) FROM victims WHERE exit_ns IS NOT NULL")
+check "charts scale to the window (viewBox, width 100%)" sh -c \
+	"grep -q '<svg id=\"ep0\" [^>]*viewBox=' '$html' && grep -q '.chart svg{width:100%' '$html'"
+check "an arrow from each of the $unn unnecessary kills" \
+	test "$(grep -c '<line [^>]*marker-end="url(#arrow0)"><title>victim' "$html")" = "$unn"
+check "the exit of each of the $exits victims that exited is drawn" \
+	test "$(grep -c '<title>victim [0-9]*, pid [0-9]*: the victim.s last thread exited' "$html")" = "$exits"
+check "memory curves are step curves" grep -q '<path fill="none" stroke="#1f77b4" stroke-width="2" d="M[0-9.]* [0-9.]*H' "$html"
 
-png=$T_OUT/unreapable.png
+for width in 800 1100 1400 1600; do
+png=$T_OUT/unreapable-$width.png
 prof=$(mktemp -d)
 timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
 	--no-first-run --disable-background-networking --disable-component-update \
 	--disable-sync --user-data-dir="$prof" --screenshot="$png" \
-	--window-size=1400,900 "file://$html" >"$T_OUT/chromium.log" 2>&1
+	--window-size=$width,900 "file://$html" >"$T_OUT/chromium.log" 2>&1
 rm -rf "$prof"
-check "chromium took a screenshot" test -s "$png"
-check "screenshot is not blank and shows the timeline colours" python3 - "$png" <<'PY'
+check "chromium took a screenshot at $width px" test -s "$png"
+check "screenshot at $width px is not blank and shows the timeline colours" python3 - "$png" <<'PY'
 import struct, sys, zlib
 # Decode the PNG (8-bit RGB/RGBA, non-interlaced, as Chromium writes it)
 # with the standard library only.
@@ -71,11 +84,13 @@ for y in range(h):
         for x in range(0, stride, bpp * 2):
             colours.add(bytes(line[x:x + 3]))
     prev = line
-# the mark colours of reports/report-local.h RP_MARKS, and the held bar
-want = {"kill": (0xd6, 0x27, 0x28), "held": (0xf4, 0xa6, 0xa6)}
+# the kill mark of reports/present.h PR_MARKS, the held bar (seen by the
+# OOM killer and hidden from it) of reports/html.c
+want = {"kill": (0xd6, 0x27, 0x28), "held": (0xe0, 0x48, 0x48), "hidden": (0xf4, 0xb0, 0xb0)}
 def near(c, t): return all(abs(c[k] - t[k]) <= 12 for k in range(3))
 found = {k for k, t in want.items() if any(near(c, t) for c in colours)}
 print("%dx%d, %d distinct colours, timeline colours found: %s" % (w, h, len(colours), sorted(found)))
 sys.exit(0 if len(colours) > 20 and found == set(want) else 1)
 PY
+done
 t_done

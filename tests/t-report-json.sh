@@ -27,9 +27,9 @@ SUMMARY = {"victims": I, "kills": I, "bypasses": I, "with_ttf": I,
            "ttf_p50_s": opt(*F), "ttf_p90_s": opt(*F), "ttf_max_s": opt(*F),
            "reaped": I, "self_exited": I, "gave_up": I, "unknown_free": I,
            "verdicts": dict}
-EPISODE = {"number": I, "domain": S, "start_ns": opt(I), "end_ns": opt(I),
+EPISODE = {"id": I, "domain": S, "start_ns": opt(I), "end_ns": opt(I),
            "duration_s": opt(*F), "unnecessary": I, "victims": list}
-VICTIM = {"number": I, "episode": I, "pid": I, "tgid": I, "comm": opt(S),
+VICTIM = {"id": I, "episode": I, "pid": I, "tgid": I, "comm": opt(S),
           "domain": opt(S), "uid": opt(I), "oom_score_adj": opt(I),
           "bypass": B, "shares_mm_with": opt(I), "trigger": dict,
           "memory_kb": dict, "kill_ns": opt(I), "time_to_skip_s": opt(*F),
@@ -66,19 +66,20 @@ def check(obj, spec, where):
 
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 check(doc, TOP, "doc")
-if doc.get("schema_version") != 1:
+if doc.get("schema_version") != 2:
     errors.append("schema_version is %r" % doc.get("schema_version"))
 check(doc["header"], HEADER, "header")
 check(doc["summary"], SUMMARY, "summary")
 if set(doc["summary"]["verdicts"]) != KINDS:
     errors.append("summary.verdicts keys %s" % sorted(doc["summary"]["verdicts"]))
-numbers = {v.get("number") for v in doc["victims"]}
+# victims and episodes are named by their database ids
+numbers = {v.get("id") for v in doc["victims"]}
 for e in doc["episodes"]:
     check(e, EPISODE, "episode")
     for n in e["victims"]:
         if n not in numbers: errors.append("episode lists unknown victim %r" % n)
 for v in doc["victims"]:
-    w = "victim %s" % v.get("number")
+    w = "victim %s" % v.get("id")
     check(v, VICTIM, w)
     check(v["memory_kb"], MEM, w + ".memory_kb")
     check(v["skip"], SKIP, w + ".skip")
@@ -89,7 +90,7 @@ for v in doc["victims"]:
     for d in v["verdicts"]:
         check(d, VERDICT, w + ".verdicts[]")
         if d.get("related_victim") is not None and d["related_victim"] not in numbers:
-            errors.append(w + ": related_victim not a victim number")
+            errors.append(w + ": related_victim not a victim id")
     for p in v["timeline"]: check(p, POINT, w + ".timeline[]")
     for c in v["curve"]: check(c, SAMPLE, w + ".curve[]")
     if v["kill_ns"] is not None and v["skip"]["ns"] is not None:

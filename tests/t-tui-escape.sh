@@ -43,5 +43,5 @@ if screen | grep -q "$esc"; then bad "no raw ESC on screen"; else ok "no raw ESC
 tm send-keys -t t Enter; sleep 0.3
 check "timeline shows the comm escaped" wait_for 'evil\x1b[31m'
 tm send-keys -t t Enter; sleep 0.3
-check "detail shows the full escaped comm" wait_for 'comm evil\x1b[31m'
+check "detail shows the full escaped comm" wait_for '(evil\x1b[31m)'
 t_done

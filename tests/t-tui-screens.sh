@@ -53,8 +53,8 @@ has() { if screen | grep -qF -- "$2"; then ok "$1"; else bad "$1 (no '$2')"; scr
 
 check "start screen drawn" wait_for "Victims 1/$victims of $victims"
 golden victims
-has "status line names the database and kernel" " $SAMPLE.db | kernel "
-has "episode header" "-- episode 1"
+has "status line names the database, the victims and the kernel" " $SAMPLE.db | $victims victims, 3 unnecessary | kernel "
+has "episode header (its database id)" "-- episode 0 "
 esc=$(printf '\033')
 if screen -e | grep -q "${esc}\[[34][0-7]m"; then
 	bad "no colour with NO_COLOR"
@@ -69,8 +69,8 @@ has "sort by rss" "sort: rss"
 keys S
 has "S reverses" "sort: rss (reversed)"
 golden sort-rss-reversed
-keys S s s s s s
-has "s cycles back to the time sort" "sort: time  filter"
+keys S s s s s s s
+has "s cycles back to the time sort" "sort: kill  filter"
 
 keys f
 has "f filters by verdict" "filter: verdict="
@@ -79,13 +79,13 @@ keys F
 has "F clears the filter" "filter: all"
 
 keys Home Enter
-has "Enter opens the timeline" "Timeline  episode 1"
+has "Enter opens the timeline" "Timeline  episode 0"
 has "selected victim's lane is marked" ">"
 golden timeline
 keys ]
-has "] selects the next victim's lane" "events of 4638 "
+has "] selects the next victim's lane" "events of #1 4638 "
 keys [
-has "[ selects the previous victim's lane" "events of 4637 "
+has "[ selects the previous victim's lane" "events of #0 4637 "
 # select the MMF_OOM_SKIP event (n moves to the next event), zoom on it
 keys n n n n n n n n
 has "n moves to the next event" "skip_set"
@@ -98,13 +98,18 @@ has "- zooms out" "(2x)"
 keys Left Right
 keys Enter
 has "Enter on an event opens its detail" "Event detail"
-has "detail shows the event id" "event id:"
+has "detail shows the event id" "event: id "
+has "the SQL hint names the database opened" "sqlite3 '$SAMPLE.db' "
 golden detail
 keys End
 has "End scrolls to the verdicts" "Verdicts (headline:"
-has "the verdict's evidence is shown" "evidence:"
+has "the verdict's explanation names the victim it is about" "about victim 1 (pid"
 keys Escape
-has "Esc goes back to the timeline" "Timeline  episode 1"
+has "Esc goes back to the timeline" "Timeline  episode 0"
+keys ]
+keys Escape
+has "the victims view keeps the victim chosen in the timeline" "Victims 2/"
+keys Home Enter
 keys q
 has "q goes back to the victims" "Victims 1/"
 
@@ -124,9 +129,12 @@ keys Home / nomatch-xyz Enter
 has "/ says when nothing matches" "no victim matches 'nomatch-xyz'"
 
 tm resize-window -t t -x 100 -y 30; sleep 0.4
-has "resize to 100x30 redraws at the new width" "VERDICT"
+has "resize to 100x30 redraws at the new width" "oomhog-shmem  /oomlens-sample"
 [ "$(screen | wc -l)" -eq 30 ] && ok "30 rows after resize" || bad "30 rows after resize"
 golden resize-100x30
+tm resize-window -t t -x 50 -y 12; sleep 0.4
+has "50x12: the status line keeps whole parts" "$SAMPLE.db | $victims victims,"
+golden resize-50x12
 tm resize-window -t t -x 80 -y 24; sleep 0.4
 golden resize-80x24
 

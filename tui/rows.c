@@ -11,71 +11,33 @@
 
 #include "tui/tui-local.h"
 
-static const char *const sort_names[] = {
-#define _(id, name) name,
-	TUI_SORT_COLUMNS(_)
-#undef _
-};
-
-const char *tui_sort_name(enum tui_sort s)
+enum pr_col tui_next_sort(enum pr_col c)
 {
-	return s < TUI_SORT_NR ? sort_names[s] : "?";
+	int i, n;
+
+	for (i = 1; i <= PR_COL_NR; i++) {
+		n = (c + i) % PR_COL_NR;
+		if (pr_column(n)->where & PR_IN_TUI)
+			return (enum pr_col)n;
+	}
+	return c;
 }
 
 struct sort_ctx {
 	const struct ol_analysis *a;
-	enum tui_sort	sort;
+	enum pr_col	sort;
 	bool		reverse;
 };
-
-static int cmp_i64(int64_t x, int64_t y, bool reverse)
-{
-	/* unknown sorts last whichever the direction */
-	if (x == OL_NONE || y == OL_NONE)
-		return (x == OL_NONE) - (y == OL_NONE);
-	if (x == y)
-		return 0;
-	return ((x < y) ? -1 : 1) * (reverse ? -1 : 1);
-}
-
-static int cmp_str(const char *x, const char *y, bool reverse)
-{
-	int c = strcmp(x ? x : "", y ? y : "");
-
-	return reverse ? -c : c;
-}
 
 static int cmp_victims(const void *pa, const void *pb, void *arg)
 {
 	const struct sort_ctx *c = arg;
 	const struct ol_victim *x = &c->a->victims[*(const int *)pa];
 	const struct ol_victim *y = &c->a->victims[*(const int *)pb];
-	bool r = c->reverse;
-	int d = 0;
+	int d = pr_cell_cmp(c->sort, c->a, x, y, c->reverse);
 
-	switch (c->sort) {
-	case TUI_SORT_TIME:	d = cmp_i64(x->kill_ns, y->kill_ns, r); break;
-	case TUI_SORT_PID:	d = cmp_i64(x->pid, y->pid, r); break;
-	case TUI_SORT_COMM:	d = cmp_str(x->comm, y->comm, r); break;
-	case TUI_SORT_DOMAIN:	d = cmp_str(x->domain, y->domain, r); break;
-	case TUI_SORT_RSS:	d = cmp_i64(x->rss_kb, y->rss_kb, r); break;
-	case TUI_SORT_SKIP:
-		d = cmp_i64(ol_since_kill(x, x->skip_ns), ol_since_kill(y, y->skip_ns), r);
-		break;
-	case TUI_SORT_TTF:
-		d = cmp_i64(ol_since_kill(x, x->freed_ns), ol_since_kill(y, y->freed_ns), r);
-		break;
-	case TUI_SORT_FREED:
-		d = cmp_str(ol_freed_by_name(x->freed_by), ol_freed_by_name(y->freed_by), r);
-		break;
-	case TUI_SORT_VERDICT:
-		d = cmp_str(ol_verdict_name(x->verdict), ol_verdict_name(y->verdict), r);
-		break;
-	case TUI_SORT_NR:
-		break;
-	}
 	if (!d)
-		d = cmp_i64(x->kill_ns, y->kill_ns, false);
+		d = pr_cell_cmp(PR_COL_TIME, c->a, x, y, false);
 	if (!d)
 		d = x->index - y->index;
 	return d;
@@ -90,13 +52,13 @@ static bool filter_match(const struct vfilter *f, const struct ol_victim *v)
 	return v->domain && f->domain && !strcmp(v->domain, f->domain);
 }
 
-struct vrow *tui_victim_rows(const struct ol_analysis *a, enum tui_sort sort,
+struct vrow *tui_victim_rows(const struct ol_analysis *a, enum pr_col sort,
 			     bool reverse, const struct vfilter *f, size_t *n)
 {
 	struct sort_ctx ctx = { a, sort, reverse };
 	struct vrow *rows = NULL;
 	int *idx = NULL;
-	size_t e, i, nr = 0;
+	size_t e, i, nr = 0, done = 0;
 
 	*n = 0;
 	rows = malloc((a->nvictims + a->nepisodes + 1) * sizeof(*rows));
@@ -107,11 +69,22 @@ struct vrow *tui_victim_rows(const struct ol_analysis *a, enum tui_sort sort,
 	for (e = 0; e < a->nepisodes || (e == 0 && !a->nepisodes); e++) {
 		size_t first = a->nepisodes ? a->episodes[e].first : 0;
 		size_t count = a->nepisodes ? a->episodes[e].count : a->nvictims;
-		size_t k = 0;
+		size_t k = 0, end;
 
-		for (i = first; i < first + count && i < a->nvictims; i++)
+		/*
+		 * The rows come from a file: episodes that overlap, run past
+		 * the victims or go backwards must not list a victim twice
+		 * (rows has one slot per victim and episode).
+		 */
+		if (first < done)
+			first = done;
+		end = first < a->nvictims && count < a->nvictims - first ? first + count
+									  : a->nvictims;
+		for (i = first; i < end; i++)
 			if (filter_match(f, &a->victims[i]))
 				idx[k++] = (int)i;
+		if (end > done)
+			done = end;
 		if (!k)
 			continue;
 		qsort_r(idx, k, sizeof(*idx), cmp_victims, &ctx);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "analyze/analyze.h"
+#include "reports/present.h"
 
 /* id, keys shown in help, help text, key codes (0-terminated by the user) */
 #define TUI_REQUESTS(_)								\
@@ -101,6 +102,8 @@ struct tui {
 	const struct view_ops *next_ops;
 	const void	*next_arg;
 	char		message[160];		/* one-shot status message */
+	int		selected;		/* the victim the views agree on, -1 */
+	int64_t		res;			/* pr_resolution() */
 	struct text_page help;			/* handed to the help view */
 	char		last_search[64];
 };
@@ -119,19 +122,10 @@ int tui_attr(const struct tui *t, enum tui_role role);
 void tui_put(int row, int col, int width, const char *s, bool pad);
 void tui_fill_line(int row, int attr);
 /*
- * Copy the untrusted @s into @buf (size @n) so that only printable ASCII
- * remains: control bytes, DEL, bytes >= 0x80 and the backslash become
- * \xNN / \\.  NULL becomes "?".  Always NUL-terminates; returns @buf.
+ * Untrusted strings are shown through pr_ascii_buf() and every number
+ * through the presentation layer's formatters (reports/present.h), as in
+ * the reports.
  */
-char *tui_escape(char *buf, size_t n, const char *s);
-/* "1.23s", "450ms", "12us", "-" for OL_NONE (and for negative-unknown). */
-char *tui_fmt_dur(char *buf, size_t n, int64_t ns);
-/* "+1.234s" relative time with sign, "-" for OL_NONE. */
-char *tui_fmt_rel(char *buf, size_t n, int64_t ns);
-/* "512K", "1.5M", "12G", "-" for OL_NONE. */
-char *tui_fmt_kb(char *buf, size_t n, int64_t kb);
-/* Absolute trace-clock seconds "12345.678901", "-" for OL_NONE. */
-char *tui_fmt_ts(char *buf, size_t n, int64_t ns);
 /* Keep the tail of @s in @width columns: "~p/oom-test". */
 char *tui_fit_tail(char *buf, size_t n, const char *s, int width);
 
@@ -157,8 +151,11 @@ size_t tui_help_lines(const char ***lines);
 /* Append a formatted line to @p (grows as needed); 0 or -1 (ENOMEM). */
 int text_page_add(struct text_page *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Append @s (already escaped) wrapped at @width with @indent spaces. */
-int text_page_wrap(struct text_page *p, const char *s, int width, int indent);
+/*
+ * Append @s (already escaped) wrapped at @width: the first line indented
+ * by @first spaces, the others by @indent.
+ */
+int text_page_wrap(struct text_page *p, const char *s, int width, int first, int indent);
 void text_page_free(struct text_page *p);
 
 /* view_event.c: the detail page of point @pt of victim @vi. */
@@ -166,28 +163,15 @@ struct event_ref {
 	int	victim;
 	int	point;		/* -1: the victim itself (no point) */
 };
-int tui_event_page(const struct ol_analysis *a, const struct event_ref *r,
-		   int width, struct text_page *p);
+int tui_event_page(const struct ol_analysis *a, const char *dbname,
+		   const struct event_ref *r, int width, struct text_page *p);
 
-/* view_victims.c: pure parts, unit tested without a terminal */
-#define TUI_SORT_COLUMNS(_)				\
-	_(TIME,	"time")					\
-	_(PID,	"pid")					\
-	_(COMM,	"comm")					\
-	_(DOMAIN, "domain")				\
-	_(RSS,	"rss")					\
-	_(SKIP,	"skip")					\
-	_(TTF,	"ttf")					\
-	_(FREED, "freed-by")				\
-	_(VERDICT, "verdict")
-
-enum tui_sort {
-#define _(id, name) TUI_SORT_##id,
-	TUI_SORT_COLUMNS(_)
-#undef _
-	TUI_SORT_NR
-};
-const char *tui_sort_name(enum tui_sort s);
+/*
+ * view_victims.c: pure parts, unit tested without a terminal.  The
+ * columns and sort keys are the PR_COLUMNS marked PR_IN_TUI.
+ */
+/* The next column of the TUI list after @c (cycling). */
+enum pr_col tui_next_sort(enum pr_col c);
 
 /* One row of the victims list: an episode header or a victim. */
 struct vrow {
@@ -208,7 +192,7 @@ struct vfilter {
  * @f.  Returns a malloc'ed array (count in *@n) or NULL (ENOMEM; *@n 0 is
  * a valid empty result with a non-NULL return).
  */
-struct vrow *tui_victim_rows(const struct ol_analysis *a, enum tui_sort sort,
+struct vrow *tui_victim_rows(const struct ol_analysis *a, enum pr_col sort,
 			     bool reverse, const struct vfilter *f, size_t *n);
 /* Does victim @v match the search text (pid exact or comm substring)? */
 bool tui_victim_matches(const struct ol_victim *v, const char *text);

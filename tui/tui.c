@@ -143,44 +143,66 @@ static void tui_pop(struct tui *t)
 	v->priv = NULL;
 }
 
+/*
+ * The status line: what it can say in the width it has, most important
+ * first (the database, the victims, the kernel, a kernel-log-only note);
+ * a part that does not fit whole is left out, never cut or overwritten.
+ * The right edge keeps a LOST warning, else the help hint.
+ */
 static void draw_status(struct tui *t)
 {
 	const struct ol_analysis *a = t->a;
-	char db[48], kern[40], lost[48], line[256];
-	int row = t->rows - 1, attr = tui_attr(t, ROLE_STATUS);
+	char db[48], kern[40], right[48], line[256], part[128];
+	int row = t->rows - 1, attr = tui_attr(t, ROLE_STATUS), room, rw;
+	size_t i, unn = 0, len = 0;
 
 	tui_fill_line(row, attr);
 	if (t->message[0]) {
 		char msg[sizeof(t->message)];
 
-		tui_put(row, 1, t->cols - 2, tui_escape(msg, sizeof(msg), t->message), false);
+		tui_put(row, 1, t->cols - 2, pr_ascii_buf(msg, sizeof(msg), t->message), false);
 		t->message[0] = '\0';
 		attrset(A_NORMAL);
 		return;
 	}
-	tui_fit_tail(db, sizeof(db), t->dbname, 28);
-	tui_escape(kern, sizeof(kern), a->kernel && *a->kernel ? a->kernel : "?");
+	for (i = 0; i < a->nvictims; i++)
+		unn += a->victims[i].verdict == OL_VERDICT_UNNECESSARY;
 	if (a->lost_total > 0)
-		snprintf(lost, sizeof(lost), "LOST %lld EVENTS", a->lost_total);
-	else if (a->lost_total < 0)
-		snprintf(lost, sizeof(lost), "lost: unknown");
+		snprintf(right, sizeof(right), "LOST %lld EVENTS", a->lost_total);
 	else
-		lost[0] = '\0';
-	snprintf(line, sizeof(line), "%s | kernel %s | %zu victims, %zu unnecessary%s",
-		 db, kern, a->summary.victims ? a->summary.victims : a->nvictims,
-		 a->summary.verdicts[OL_VERDICT_UNNECESSARY],
-		 a->kmsg_only ? " | kernel log only: at most inferred" : "");
-	tui_put(row, 1, t->cols - 2, line, false);
-	/* the warning and the help hint at the right edge, warning wins */
-	if (lost[0]) {
-		int w = (int)strlen(lost) + 2;
-
-		attrset(t->color ? tui_attr(t, ROLE_BAD) | A_REVERSE : A_BOLD);
-		tui_put(row, t->cols - w - 1, w, " ", true);
-		tui_put(row, t->cols - w, w - 1, lost, false);
-	} else {
-		tui_put(row, t->cols - 8, 7, "?:help", false);
+		snprintf(right, sizeof(right), "?:help");
+	rw = (int)strlen(right) + 2;
+	room = t->cols - 2 - rw;
+	line[0] = '\0';
+	for (i = 0; i < 4; i++) {
+		switch (i) {
+		case 0:
+			tui_fit_tail(db, sizeof(db), t->dbname, room < 28 ? room : 28);
+			snprintf(part, sizeof(part), "%s", db);
+			break;
+		case 1:
+			snprintf(part, sizeof(part), "%zu victims, %zu unnecessary", a->nvictims, unn);
+			break;
+		case 2:
+			pr_ascii_buf(kern, sizeof(kern), a->kernel && *a->kernel ? a->kernel : "?");
+			snprintf(part, sizeof(part), "kernel %s", kern);
+			break;
+		default:
+			snprintf(part, sizeof(part), "%s", a->kmsg_only ?
+				 "kernel log only: at most inferred" : a->lost_total < 0 ?
+				 "lost: unknown" : "");
+			break;
+		}
+		if (!part[0] || (int)(len + (len ? 3 : 0) + strlen(part)) > room)
+			continue;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", len ? " | " : "",
+					part);
 	}
+	tui_put(row, 1, room, line, false);
+	if (a->lost_total > 0)
+		attrset(t->color ? tui_attr(t, ROLE_BAD) | A_REVERSE : A_BOLD);
+	if (rw <= t->cols - 1)
+		tui_put(row, t->cols - rw + 1, rw - 2, right, false);
 	attrset(A_NORMAL);
 }
 
@@ -207,11 +229,11 @@ static bool prompt(struct tui *t, const char *label, char *buf, size_t n)
 	buf[0] = '\0';
 	curs_set(1);
 	for (;;) {
-		char shown[160];
+		char raw[160], shown[640];
 
 		tui_fill_line(t->rows - 1, A_NORMAL);
-		snprintf(shown, sizeof(shown), "%s%s", label, buf);
-		tui_put(t->rows - 1, 0, t->cols - 1, tui_escape(shown, sizeof(shown), shown), false);
+		snprintf(raw, sizeof(raw), "%s%s", label, buf);
+		tui_put(t->rows - 1, 0, t->cols - 1, pr_ascii_buf(shown, sizeof(shown), raw), false);
 		refresh();
 		key = getch();
 		if (stop_signal)
@@ -247,6 +269,8 @@ int tui_init(struct tui *t, const struct ol_analysis *a, const char *dbname,
 	memset(t, 0, sizeof(*t));
 	t->a = a;
 	t->dbname = dbname;
+	t->selected = -1;
+	t->res = pr_resolution(a);
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	t->utf8 = cs && !strcmp(cs, "UTF-8");
@@ -358,6 +382,9 @@ static int dispatch(struct tui *t, enum request req)
 		break;
 	}
 	flags = v->ops->request(v, t, req);
+	/* back, for every view that does not take the key itself */
+	if (req == REQ_BACK && (flags & TUI_UNHANDLED))
+		flags = TUI_POP;
 	if ((flags & TUI_POP) && t->depth == 1)
 		flags |= TUI_QUIT;
 	return flags;

@@ -39,15 +39,14 @@ int text_page_add(struct text_page *p, const char *fmt, ...)
 	return 0;
 }
 
-int text_page_wrap(struct text_page *p, const char *s, int width, int indent)
+int text_page_wrap(struct text_page *p, const char *s, int width, int first, int indent)
 {
-	int avail = width - indent;
+	int col = first;
 
-	if (avail < 10)
-		avail = 10;
 	if (!*s)
 		return text_page_add(p, "%s", "");
 	while (*s) {
+		int avail = width - col > 10 ? width - col : 10;
 		int len = (int)strlen(s), cut = len;
 
 		if (len > avail) {
@@ -57,11 +56,12 @@ int text_page_wrap(struct text_page *p, const char *s, int width, int indent)
 			if (s[cut] != ' ')
 				cut = avail;
 		}
-		if (text_page_add(p, "%*s%.*s", indent, "", cut, s) < 0)
+		if (text_page_add(p, "%*s%.*s", col, "", cut, s) < 0)
 			return -1;
 		s += cut;
 		while (*s == ' ')
 			s++;
+		col = indent;
 	}
 	return 0;
 }
@@ -151,8 +151,6 @@ static int text_request(struct view *v, struct tui *t, enum request req)
 	case REQ_RIGHT:
 		tv->hscroll += 8;
 		break;
-	case REQ_BACK:
-		return TUI_POP;
 	default:
 		return TUI_UNHANDLED;
 	}

@@ -7,8 +7,9 @@
  *
  * The lanes show what matters for unnecessary kills: '-' while a victim
  * holds its memory and is still visible to the OOM killer, '~' while it
- * still holds memory after MMF_OOM_SKIP hid it (the window in which the
- * kernel may pick a further victim although memory is about to come back).
+ * still holds memory after MMF_OOM_SKIP or its exit hid it (the window in
+ * which the kernel may pick a further victim although memory is about to
+ * come back); the same geometry as the reports' charts (present.h).
  */
 #include <curses.h>
 #include <stdio.h>
@@ -27,17 +28,8 @@ struct timeline_view {
 	size_t		ev, ev_top;
 	size_t		lane_top;
 	struct text_page detail;	/* handed to the detail view on Enter */
+	char		**labels;	/* per lane (pr_lane_labels) */
 };
-
-static void widen(int64_t *lo, int64_t *hi, int64_t ts)
-{
-	if (ts == OL_NONE)
-		return;
-	if (*lo == OL_NONE || ts < *lo)
-		*lo = ts;
-	if (*hi == OL_NONE || ts > *hi)
-		*hi = ts;
-}
 
 static int timeline_open(struct view *v, struct tui *t, const void *arg)
 {
@@ -46,7 +38,8 @@ static int timeline_open(struct view *v, struct tui *t, const void *arg)
 	const struct ol_victim *sel;
 	const struct ol_episode *ep;
 	int64_t lo = OL_NONE, hi = OL_NONE, pad;
-	size_t i, k;
+	int *ids;
+	size_t i;
 
 	if (!tv)
 		return -1;
@@ -61,34 +54,30 @@ static int timeline_open(struct view *v, struct tui *t, const void *arg)
 		tv->first = ep->first;
 		tv->count = ep->count;
 		tv->domain = ep->domain;
-		widen(&lo, &hi, ep->start_ns);
-		widen(&lo, &hi, ep->end_ns);
 	} else {
 		tv->episode = -1;
 		tv->first = (size_t)tv->victim;
 		tv->count = 1;
 		tv->domain = sel->domain;
 	}
-	for (i = tv->first; i < tv->first + tv->count; i++) {
-		const struct ol_victim *vi = &a->victims[i];
-
-		widen(&lo, &hi, vi->kill_ns);
-		widen(&lo, &hi, vi->skip_ns);
-		widen(&lo, &hi, vi->freed_ns);
-		widen(&lo, &hi, vi->last_freed_ns);
-		widen(&lo, &hi, vi->exit_ns);
-		for (k = 0; k < vi->npoints; k++)
-			widen(&lo, &hi, vi->points[k].ts_ns);
-		for (k = 0; k < vi->ncurve; k++)
-			widen(&lo, &hi, vi->curve[k].ts_ns);
+	pr_span(a, tv->first, tv->count, &lo, &hi);
+	ids = calloc(tv->count + 1, sizeof(*ids));
+	tv->labels = calloc(tv->count + 1, sizeof(*tv->labels));
+	for (i = 0; ids && i < tv->count; i++)
+		ids[i] = (int)(tv->first + i);
+	if (!ids || !tv->labels || pr_lane_labels(a, ids, tv->count, LABEL_W - 3, tv->labels)) {
+		free(ids);
+		free(tv->labels);
+		free(tv);
+		return -1;
 	}
-	if (lo == OL_NONE)
-		lo = hi = 0;
+	free(ids);
 	pad = (hi - lo) / 50 + 1000;
 	tv->full_lo = tv->lo = lo - pad;
 	tv->full_hi = tv->hi = hi + pad;
 	tv->base = sel->kill_ns != OL_NONE ? sel->kill_ns : lo;
 	tv->lane_top = 0;
+	t->selected = tv->victim;
 	v->priv = tv;
 	return 0;
 }
@@ -96,8 +85,12 @@ static int timeline_open(struct view *v, struct tui *t, const void *arg)
 static void timeline_close(struct view *v)
 {
 	struct timeline_view *tv = v->priv;
+	size_t i;
 
 	text_page_free(&tv->detail);
+	for (i = 0; i < tv->count; i++)
+		free(tv->labels[i]);
+	free(tv->labels);
 	free(tv);
 }
 
@@ -133,12 +126,21 @@ static void tl_layout(const struct tui *t, const struct timeline_view *tv,
 		l->ev_rows = 1;
 }
 
+/* The window on the track: the same axis as the reports' charts. */
+static void track_axis(const struct timeline_view *tv, int tw, struct pr_axis *ax)
+{
+	pr_axis_init(ax, tv->lo, tv->hi, 0, tw - 1);
+}
+
 /* Column of @ts on the track, or -1 when outside the window. */
 static int ts_col(const struct timeline_view *tv, int tw, int64_t ts)
 {
+	struct pr_axis ax;
+
 	if (ts == OL_NONE || ts < tv->lo || ts > tv->hi)
 		return -1;
-	return (int)((double)(ts - tv->lo) * (tw - 1) / (double)(tv->hi - tv->lo));
+	track_axis(tv, tw, &ax);
+	return (int)pr_axis_x(&ax, ts);
 }
 
 static int clip_col(const struct timeline_view *tv, int tw, int64_t ts)
@@ -170,22 +172,18 @@ static char point_char(const char *what)
 static void lane_text(const struct timeline_view *tv, const struct ol_victim *vi,
 		      int tw, int64_t end_of_data, char *track)
 {
-	int64_t held_end = vi->freed_ns != OL_NONE ? vi->freed_ns :
-			   vi->last_freed_ns != OL_NONE ? vi->last_freed_ns :
-			   vi->exit_ns != OL_NONE ? vi->exit_ns : end_of_data;
-	int64_t marks[4] = { vi->exit_ns, vi->freed_ns, vi->skip_ns, vi->kill_ns };
-	static const char mark_c[4] = { 'X', 'F', 'S', 'K' };
+	int64_t held_end = pr_held_until(vi, end_of_data);
 	size_t k;
-	int x;
+	int x, m;
 
 	memset(track, ' ', (size_t)tw);
 	track[tw] = '\0';
 	if (vi->kill_ns != OL_NONE && held_end >= vi->kill_ns &&
 	    vi->kill_ns <= tv->hi && held_end >= tv->lo) {
 		int x0 = clip_col(tv, tw, vi->kill_ns), x1 = clip_col(tv, tw, held_end);
-		/* '~' from MMF_OOM_SKIP on: none when unknown or after the window */
-		int xs = vi->skip_ns == OL_NONE || vi->skip_ns > tv->hi ? tw :
-			 vi->skip_ns < tv->lo ? -1 : ts_col(tv, tw, vi->skip_ns);
+		/* '~' once hidden from the OOM killer: none when unknown or after the window */
+		int64_t hid = pr_hidden_from(vi);
+		int xs = hid == OL_NONE || hid > tv->hi ? tw : hid < tv->lo ? -1 : ts_col(tv, tw, hid);
 		for (x = x0; x <= x1 && x < tw; x++)
 			track[x] = x >= xs ? '~' : '-';
 	}
@@ -194,10 +192,11 @@ static void lane_text(const struct timeline_view *tv, const struct ol_victim *vi
 		if (x >= 0)
 			track[x] = point_char(vi->points[k].what);
 	}
-	for (k = 0; k < 4; k++) {
-		x = ts_col(tv, tw, marks[k]);
+	/* the marks last, the first of them on top (kill over exit) */
+	for (m = PR_MARK_NR - 1; m >= 0; m--) {
+		x = ts_col(tv, tw, pr_mark_ns(vi, m));
 		if (x >= 0)
-			track[x] = mark_c[k];
+			track[x] = pr_mark_char(m);
 	}
 }
 
@@ -205,16 +204,14 @@ static void lane_text(const struct timeline_view *tv, const struct ol_victim *vi
 static void draw_axis(const struct tui *t, const struct timeline_view *tv, int tw, int row,
 		      int mark)
 {
-	static const int64_t nice[] = { 1, 2, 5 };
-	int64_t span = tv->hi - tv->lo, step = 1000, tick;
+	struct pr_axis ax;
+	int64_t step, tick;
 	char axis[512], label[24];
-	int x, i;
+	int x;
 
 	/* a tick every ~14 columns or more, at 1/2/5 x 10^k ns */
-	for (step = 1000, i = 0; span / step > tw / 14 + 1 && step < INT64_MAX / 100; ) {
-		step = step / nice[i] * nice[(i + 1) % 3] * (i == 2 ? 10 : 1);
-		i = (i + 1) % 3;
-	}
+	track_axis(tv, tw, &ax);
+	step = pr_axis_step(&ax, tw / 14 + 1);
 	memset(axis, ' ', (size_t)tw);
 	axis[tw] = '\0';
 	tick = (tv->lo - tv->base) / step * step;
@@ -225,10 +222,7 @@ static void draw_axis(const struct tui *t, const struct timeline_view *tv, int t
 		if (x < 0)
 			continue;
 		axis[x] = '|';
-		if (tick == 0)
-			snprintf(label, sizeof(label), "0");
-		else
-			tui_fmt_dur(label, sizeof(label), tick);
+		pr_tick_label(label, sizeof(label), tick, step);
 		len = strlen(label);
 		if (x + 1 + (int)len < tw && axis[x + 1] == ' ' &&
 		    (mark < x + 1 || mark > x + (int)len))
@@ -247,7 +241,7 @@ static void draw_spark(const struct tui *t, const struct timeline_view *tv,
 	static const char *const blocks[] = { " ", "\u2581", "\u2582", "\u2583",
 		"\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
 	int64_t max = 0;
-	char label[32], kb[16];
+	char label[32], kb[PR_BUF];
 	size_t k = 0;
 	int x;
 
@@ -259,7 +253,7 @@ static void draw_spark(const struct tui *t, const struct timeline_view *tv,
 		tui_put(row, LABEL_W + 1, t->cols - LABEL_W - 1, "(no rss data for this victim)", false);
 		return;
 	}
-	snprintf(label, sizeof(label), " held <=%s", tui_fmt_kb(kb, sizeof(kb), max));
+	snprintf(label, sizeof(label), " held <=%s", pr_kb(kb, max, "?"));
 	tui_put(row, 0, LABEL_W, label, true);
 	attrset(tui_attr(t, ROLE_GOOD));
 	/* each column shows the most held during its slice of time, so that
@@ -303,7 +297,7 @@ static void timeline_draw(struct view *v, struct tui *t)
 	const struct ol_analysis *a = t->a;
 	const struct ol_victim *sel = &a->victims[tv->victim];
 	struct tl_layout l;
-	char line[512], esc[96], d1[24], d2[24], track[512], epname[24];
+	char line[512], esc[300], d1[PR_BUF], d2[PR_BUF], track[512], epname[24];
 	size_t i, sel_lane = (size_t)tv->victim - tv->first;
 	int row;
 
@@ -312,13 +306,13 @@ static void timeline_draw(struct view *v, struct tui *t)
 		l.tw = (int)sizeof(track) - 1;
 	tui_fill_line(0, tui_attr(t, ROLE_TITLE));
 	if (tv->episode >= 0)
-		snprintf(epname, sizeof(epname), "episode %d", tv->episode + 1);
+		snprintf(epname, sizeof(epname), "episode %d", tv->episode);
 	else
 		snprintf(epname, sizeof(epname), "no episode");
 	snprintf(line, sizeof(line), "Timeline  %s %s  window %s..%s (%.0fx)",
-		 epname, tui_escape(esc, sizeof(esc), tv->domain),
-		 tui_fmt_dur(d1, sizeof(d1), tv->lo - tv->base),
-		 tui_fmt_dur(d2, sizeof(d2), tv->hi - tv->base),
+		 epname, pr_ascii_buf(esc, sizeof(esc), tv->domain),
+		 pr_rel(d1, tv->lo - tv->base, t->res, "?"),
+		 pr_rel(d2, tv->hi - tv->base, t->res, "?"),
 		 (double)(tv->full_hi - tv->full_lo) / (double)(tv->hi - tv->lo));
 	tui_put(0, 1, t->cols - 2, line, false);
 	attrset(A_NORMAL);
@@ -337,9 +331,9 @@ static void timeline_draw(struct view *v, struct tui *t)
 		int attr = is_sel ? tui_attr(t, ROLE_CURSOR) :
 			   vi->verdict == OL_VERDICT_UNNECESSARY ? tui_attr(t, ROLE_BAD) : 0;
 
-		snprintf(line, sizeof(line), "%c%c%7d %s", is_sel ? '>' : ' ',
-			 vi->verdict == OL_VERDICT_UNNECESSARY ? '!' : ' ', vi->pid,
-			 tui_escape(esc, sizeof(esc), vi->comm));
+		snprintf(line, sizeof(line), "%c%c%s", is_sel ? '>' : ' ',
+			 vi->verdict == OL_VERDICT_UNNECESSARY ? '!' : ' ',
+			 tv->labels[tv->lane_top + (size_t)row]);
 		attrset(attr);
 		tui_put(l.lane_row + row, 0, LABEL_W, line, true);
 		attrset(A_NORMAL);
@@ -349,11 +343,11 @@ static void timeline_draw(struct view *v, struct tui *t)
 	draw_spark(t, tv, sel, l.tw, l.spark_row);
 	attrset(tui_attr(t, ROLE_DIM));
 	tui_put(l.legend_row, 0, t->cols,
-		" K kill w wake R reaper x fail S MMF_OOM_SKIP F freed X exit  - held ~ held+skip",
+		" K kill w wake R reaper x fail S skip F freed X exit M exit_mmap - held ~ hidden",
 		false);
 	attrset(tui_attr(t, ROLE_HEADER));
-	snprintf(line, sizeof(line), " events of %d %s (since kill)  Enter: detail  [/] victim  +/- zoom",
-		 sel->pid, tui_escape(esc, sizeof(esc), sel->comm));
+	snprintf(line, sizeof(line), " events of #%d %d %s (since kill)  Enter: detail  [/] victim  +/- zoom",
+		 sel->index, sel->pid, pr_ascii_buf(esc, sizeof(esc), sel->comm));
 	tui_put(l.ev_head_row, 0, t->cols, line, true);
 	attrset(A_NORMAL);
 
@@ -367,13 +361,13 @@ static void timeline_draw(struct view *v, struct tui *t)
 		tv->ev_top = tv->ev - (size_t)l.ev_rows + 1;
 	for (row = 0; row < l.ev_rows && tv->ev_top + (size_t)row < sel->npoints; row++) {
 		const struct ol_point *p = &sel->points[tv->ev_top + (size_t)row];
-		char rel[32], det[256];
+		char rel[PR_BUF], det[256];
 
 		i = tv->ev_top + (size_t)row;
 		snprintf(line, sizeof(line), "%c%12s  %-12s %s", i == tv->ev ? '>' : ' ',
-			 tui_fmt_rel(rel, sizeof(rel), ol_since_kill(sel, p->ts_ns)),
-			 tui_escape(esc, sizeof(esc), p->what),
-			 tui_escape(det, sizeof(det), p->detail ? p->detail : ""));
+			 pr_rel(rel, pr_since(sel, p->ts_ns), t->res, "?"),
+			 pr_ascii_buf(esc, sizeof(esc), p->what),
+			 pr_ascii_buf(det, sizeof(det), p->detail ? p->detail : ""));
 		attrset(i == tv->ev ? tui_attr(t, ROLE_CURSOR) : 0);
 		tui_put(l.ev_row + row, 0, t->cols, line, i == tv->ev);
 		attrset(A_NORMAL);
@@ -471,6 +465,7 @@ static int timeline_request(struct view *v, struct tui *t, enum request req)
 		    (size_t)tv->victim + 1 >= tv->first + tv->count)
 			return TUI_UNHANDLED;
 		tv->victim += req == REQ_PREV_LANE ? -1 : 1;
+		t->selected = tv->victim;
 		sel = &t->a->victims[tv->victim];
 		if (sel->kill_ns != OL_NONE)
 			tv->base = sel->kill_ns;
@@ -486,7 +481,7 @@ static int timeline_request(struct view *v, struct tui *t, enum request req)
 		struct event_ref r = { tv->victim, n ? (int)tv->ev : -1 };
 
 		text_page_free(&tv->detail);
-		if (tui_event_page(t->a, &r, t->cols, &tv->detail) < 0) {
+		if (tui_event_page(t->a, t->dbname, &r, t->cols, &tv->detail) < 0) {
 			tui_message(t, "out of memory");
 			break;
 		}
@@ -494,8 +489,6 @@ static int timeline_request(struct view *v, struct tui *t, enum request req)
 		t->next_arg = &tv->detail;
 		return TUI_PUSH;
 	}
-	case REQ_BACK:
-		return TUI_POP;
 	default:
 		return TUI_UNHANDLED;
 	}

@@ -16,12 +16,12 @@
 struct victims_view {
 	struct vrow	*rows;
 	size_t		nrows, cursor, top;
-	enum tui_sort	sort;
+	enum pr_col	sort;
 	bool		reverse;
 	struct vfilter	*filters;	/* [0] = all */
 	size_t		nfilters, filter;
 	int		selected;	/* victim index handed to the timeline */
-	int		pid_w, time_w;	/* widest pid and time in the data */
+	int		w[PR_COL_NR];	/* widest cell of each column in the data */
 };
 
 /* The filter choices: all, each verdict present, each domain present. */
@@ -93,33 +93,23 @@ static int rebuild(struct victims_view *vv, struct tui *t)
 	return 0;
 }
 
-static int64_t time_base(const struct ol_analysis *a)
+/* The widest cell of each column: 80 columns are tight. */
+static void measure(struct victims_view *vv, const struct tui *t)
 {
-	return a->first_ns != OL_NONE ? a->first_ns : a->nvictims ? a->victims[0].kill_ns : 0;
-}
-
-/* Narrow pid and time columns when the data allows: 80 columns are tight. */
-static void measure(struct victims_view *vv, const struct ol_analysis *a)
-{
-	int64_t base = time_base(a), maxt = 0;
-	int maxpid = 0;
-	char buf[32];
+	char buf[PR_BUF];
 	size_t i;
+	int c, n;
 
-	for (i = 0; i < a->nvictims; i++) {
-		const struct ol_victim *v = &a->victims[i];
-
-		if (v->pid > maxpid)
-			maxpid = v->pid;
-		if (v->kill_ns != OL_NONE && v->kill_ns - base > maxt)
-			maxt = v->kill_ns - base;
-	}
-	vv->pid_w = snprintf(buf, sizeof(buf), "%d", maxpid);
-	vv->time_w = snprintf(buf, sizeof(buf), "%.3f", (double)maxt / 1e9);
-	if (vv->pid_w < 3)
-		vv->pid_w = 3;
-	if (vv->time_w < 5)
-		vv->time_w = 5;
+	for (c = 0; c < PR_COL_NR; c++)
+		vv->w[c] = (int)strlen(pr_column(c)->head);
+	for (i = 0; i < t->a->nvictims; i++)
+		for (c = 0; c < PR_COL_NR; c++) {
+			if (!(pr_column(c)->where & PR_IN_TUI))
+				continue;
+			n = (int)strlen(pr_cell(c, t->a, &t->a->victims[i], t->res, buf));
+			if (n > vv->w[c])
+				vv->w[c] = n;
+		}
 }
 
 static int victims_open(struct view *v, struct tui *t, const void *arg)
@@ -136,7 +126,10 @@ static int victims_open(struct view *v, struct tui *t, const void *arg)
 		return -1;
 	}
 	vv->top = 0;
-	measure(vv, t->a);
+	vv->sort = PR_COL_TIME;
+	measure(vv, t);
+	if (t->selected >= 0)
+		cursor_to_victim(vv, t->selected);
 	return 0;
 }
 
@@ -154,58 +147,61 @@ static int list_height(const struct tui *t)
 	return t->rows - 3 > 1 ? t->rows - 3 : 1;
 }
 
-/* Column widths for the terminal width: comm and domain take what is left. */
-struct cols {
-	int time, pid, comm, domain, rss, skip, ttf, freed, verdict;
-};
-
-static void layout(const struct victims_view *vv, int width, struct cols *c)
+/*
+ * Column widths for the terminal width: the PR_IN_TUI columns at their
+ * widest cell, comm and domain sharing what is left (at least 6 each).
+ */
+static void layout(const struct victims_view *vv, int width, int *w)
 {
-	int rest;
+	/* what a narrow terminal gives up first: the verdict stays */
+	static const enum pr_col drop[] = { PR_COL_DOMAIN, PR_COL_SKIP, PR_COL_BY, PR_COL_TIME,
+					    PR_COL_FREE, PR_COL_RSS };
+	int c, rest = width - 1;
+	size_t d = 0;
 
-	*c = (struct cols){ .time = vv->time_w, .pid = vv->pid_w, .rss = 5, .skip = 6,
-			    .ttf = 6, .freed = 9, .verdict = 11 };
-	/* marker and 10 separators */
-	rest = width - 1 - 10 - c->time - c->pid - c->rss - c->skip - c->ttf -
-	       c->freed - c->verdict;
-	if (rest < 12)
-		rest = 12;
-	c->comm = rest * 3 / 5;
-	if (c->comm > 16)
-		c->comm = 16;
-	c->domain = rest - c->comm;
-	if (c->domain > 40) {
-		c->verdict += c->domain - 40;
-		c->domain = 40;
+	for (c = 0; c < PR_COL_NR; c++) {
+		w[c] = pr_column(c)->where & PR_IN_TUI ? vv->w[c] : 0;
+		if (w[c] && c != PR_COL_COMM && c != PR_COL_DOMAIN)
+			rest -= w[c] + 1;
 	}
+	while (rest - 7 < 6 && d < sizeof(drop) / sizeof(drop[0])) {
+		if (drop[d] != PR_COL_DOMAIN) {
+			rest += w[drop[d]] + 1;
+			w[drop[d]] = 0;
+		}
+		d++;
+	}
+	/* comm first (at least 6); the domain, which the episode header
+	 * names already, only when 8 columns or more are left for it */
+	w[PR_COL_COMM] = rest - 1 < vv->w[PR_COL_COMM] ? rest - 1 : vv->w[PR_COL_COMM];
+	if (w[PR_COL_COMM] < 6)
+		w[PR_COL_COMM] = 6;
+	rest -= w[PR_COL_COMM] + 1;
+	w[PR_COL_DOMAIN] = rest - 1 >= 8 && d == 0 ? (rest - 1 < vv->w[PR_COL_DOMAIN] ?
+						      rest - 1 : vv->w[PR_COL_DOMAIN]) : 0;
 }
 
-static void format_victim(const struct tui *t, const struct ol_victim *v,
-			  const struct cols *c, char *line, size_t n)
+/* One line of the list: the marker, then each column (the header: @v NULL). */
+static void format_row(const struct tui *t, const struct ol_victim *v, const int *w,
+		       char *line, size_t n)
 {
-	const struct ol_analysis *a = t->a;
-	char comm[80], dom[80], domfit[80], rss[16], skip[16], ttf[16];
-	int64_t base = time_base(a);
-	const char *slash;
-	char mark = ' ';
+	char cell[PR_BUF], fit[PR_BUF];
+	const char *s;
+	size_t len;
+	int c;
 
-	if (v->verdict == OL_VERDICT_UNNECESSARY)
-		mark = '!';
-	else if (v->lost_in_window)
-		mark = '?';
-	tui_escape(comm, sizeof(comm), v->comm);
-	/* the episode header names the domain; the last component is enough */
-	slash = v->domain ? strrchr(v->domain, '/') : NULL;
-	tui_escape(dom, sizeof(dom), slash && slash[1] ? slash + 1 : v->domain);
-	tui_fit_tail(domfit, sizeof(domfit), dom, c->domain);
-	snprintf(line, n, "%c %*.3f %*d %-*.*s %-*s %*s %*s %*s %-*s %-*.*s", mark,
-		 c->time, v->kill_ns == OL_NONE ? 0.0 : (double)(v->kill_ns - base) / 1e9,
-		 c->pid, v->pid, c->comm, c->comm, comm, c->domain, domfit,
-		 c->rss, tui_fmt_kb(rss, sizeof(rss), v->rss_kb),
-		 c->skip, tui_fmt_dur(skip, sizeof(skip), ol_since_kill(v, v->skip_ns)),
-		 c->ttf, tui_fmt_dur(ttf, sizeof(ttf), ol_since_kill(v, v->freed_ns)),
-		 c->freed, ol_freed_by_name(v->freed_by),
-		 c->verdict, c->verdict, ol_verdict_name(v->verdict));
+	len = (size_t)snprintf(line, n, "%c", !v ? ' ' : v->verdict == OL_VERDICT_UNNECESSARY ?
+			       '!' : v->lost_in_window ? '?' : ' ');
+	for (c = 0; c < PR_COL_NR && len < n; c++) {
+		if (!w[c])
+			continue;
+		s = v ? pr_cell(c, t->a, v, t->res, cell) : pr_column(c)->head;
+		/* a domain's tail says more than its head: "~p/oom-test" */
+		if (c == PR_COL_DOMAIN && v)
+			s = tui_fit_tail(fit, sizeof(fit), s, w[c]);
+		len += (size_t)snprintf(line + len, n - len, pr_col_right(c) ? " %*.*s" :
+					" %-*.*s", w[c], w[c], s);
+	}
 }
 
 static void victims_draw(struct view *v, struct tui *t)
@@ -213,11 +209,14 @@ static void victims_draw(struct view *v, struct tui *t)
 	struct victims_view *vv = v->priv;
 	const struct ol_analysis *a = t->a;
 	int h = list_height(t), row, shown = 0;
-	char line[512], filt[96], esc[80];
+	char line[512], filt[96], esc[300], span[PR_BUF];
 	const struct vfilter *f = &vv->filters[vv->filter];
-	struct cols c;
+	int w[PR_COL_NR];
 	size_t i, pos = 0;
 
+	/* the victim the other views chose ([ and ] in the timeline) */
+	if (t->selected >= 0 && vv->nrows && vv->rows[vv->cursor].victim != t->selected)
+		cursor_to_victim(vv, t->selected);
 	/* keep the cursor on screen, and its episode header when it fits */
 	if (vv->cursor < vv->top)
 		vv->top = vv->cursor > 0 && vv->rows[vv->cursor - 1].victim < 0 ?
@@ -232,23 +231,20 @@ static void victims_draw(struct view *v, struct tui *t)
 				pos++;
 		}
 	if (f->kind == 1)
-		snprintf(filt, sizeof(filt), "verdict=%s", ol_verdict_name(f->verdict));
+		snprintf(filt, sizeof(filt), "verdict=%s", pr_verdict(f->verdict));
 	else if (f->kind == 2)
-		snprintf(filt, sizeof(filt), "domain=%s", tui_escape(esc, sizeof(esc), f->domain));
+		snprintf(filt, sizeof(filt), "domain=%s", pr_ascii_buf(esc, sizeof(esc), f->domain));
 	else
 		snprintf(filt, sizeof(filt), "all");
 	tui_fill_line(0, tui_attr(t, ROLE_TITLE));
 	snprintf(line, sizeof(line), "Victims %zu/%d of %zu  sort: %s%s  filter: %s",
-		 pos, shown, a->nvictims, tui_sort_name(vv->sort),
+		 pos, shown, a->nvictims, pr_column(vv->sort)->head,
 		 vv->reverse ? " (reversed)" : "", filt);
 	tui_put(0, 1, t->cols - 2, line, false);
 
-	layout(vv, t->cols, &c);
+	layout(vv, t->cols, w);
 	attrset(tui_attr(t, ROLE_HEADER));
-	snprintf(line, sizeof(line), "  %*s %*s %-*s %-*s %*s %*s %*s %-*s %-*s",
-		 c.time, "T+s", c.pid, "PID", c.comm, "COMM", c.domain, "DOMAIN",
-		 c.rss, "RSS", c.skip, "SKIP", c.ttf, "TTF", c.freed, "FREED-BY",
-		 c.verdict, "VERDICT");
+	format_row(t, NULL, w, line, sizeof(line));
 	tui_put(1, 0, t->cols, line, true);
 	attrset(A_NORMAL);
 
@@ -263,20 +259,18 @@ static void victims_draw(struct view *v, struct tui *t)
 
 		if (r->victim < 0) {
 			const struct ol_episode *ep = &a->episodes[r->episode];
-			char span[16];
 
-			tui_escape(esc, sizeof(esc), ep->domain);
+			pr_ascii_buf(esc, sizeof(esc), ep->domain);
 			snprintf(line, sizeof(line), "-- episode %d  %s  %zu victim%s, %d unnecessary, %s --",
-				 r->episode + 1, esc, ep->count, ep->count == 1 ? "" : "s",
-				 ep->unnecessary,
-				 tui_fmt_dur(span, sizeof(span), ep->end_ns == OL_NONE ||
-					     ep->start_ns == OL_NONE ? OL_NONE :
-					     ep->end_ns - ep->start_ns));
+				 ep->index, esc, ep->count, ep->count == 1 ? "" : "s",
+				 ep->unnecessary, pr_dur(span, ep->end_ns == OL_NONE ||
+					ep->start_ns == OL_NONE ? OL_NONE : ep->end_ns - ep->start_ns,
+					t->res, "?"));
 			attr = tui_attr(t, ROLE_EPISODE);
 		} else {
 			const struct ol_victim *vi = &a->victims[r->victim];
 
-			format_victim(t, vi, &c, line, sizeof(line));
+			format_row(t, vi, w, line, sizeof(line));
 			if (vi->verdict == OL_VERDICT_UNNECESSARY)
 				attr = tui_attr(t, ROLE_BAD);
 			if (vv->top + (size_t)row == vv->cursor)
@@ -329,7 +323,7 @@ static int search_from(struct victims_view *vv, struct tui *t, const char *text,
 	{
 		char esc[80];
 
-		tui_message(t, "no victim matches '%s'%s", tui_escape(esc, sizeof(esc), text),
+		tui_message(t, "no victim matches '%s'%s", pr_ascii_buf(esc, sizeof(esc), text),
 			    vv->filter ? " (a filter is on: F shows all)" : "");
 	}
 	return TUI_REDRAW;
@@ -337,10 +331,28 @@ static int search_from(struct victims_view *vv, struct tui *t, const char *text,
 
 static int victims_search(struct view *v, struct tui *t, const char *text)
 {
-	return search_from(v->priv, t, text, true, false);
+	struct victims_view *vv = v->priv;
+	int r = search_from(vv, t, text, true, false);
+
+	if (vv->nrows && vv->rows[vv->cursor].victim >= 0)
+		t->selected = vv->rows[vv->cursor].victim;
+	return r;
 }
 
+static int victims_handle(struct view *v, struct tui *t, enum request req);
+
+/* Every move of the cursor is the victim the other views open with. */
 static int victims_request(struct view *v, struct tui *t, enum request req)
+{
+	struct victims_view *vv = v->priv;
+	int r = victims_handle(v, t, req);
+
+	if (vv->nrows && vv->rows[vv->cursor].victim >= 0)
+		t->selected = vv->rows[vv->cursor].victim;
+	return r;
+}
+
+static int victims_handle(struct view *v, struct tui *t, enum request req)
 {
 	struct victims_view *vv = v->priv;
 	long h = list_height(t);
@@ -353,7 +365,7 @@ static int victims_request(struct view *v, struct tui *t, enum request req)
 	case REQ_FIRST:		move_cursor(vv, -(long)vv->nrows); vv->top = 0; break;
 	case REQ_LAST:		move_cursor(vv, (long)vv->nrows); break;
 	case REQ_SORT:
-		vv->sort = (vv->sort + 1) % TUI_SORT_NR;
+		vv->sort = tui_next_sort(vv->sort);
 		if (rebuild(vv, t) < 0)
 			tui_message(t, "out of memory");
 		break;
@@ -380,11 +392,10 @@ static int victims_request(struct view *v, struct tui *t, enum request req)
 		if (!vv->nrows || vv->rows[vv->cursor].victim < 0)
 			return TUI_UNHANDLED;
 		vv->selected = vv->rows[vv->cursor].victim;
+		t->selected = vv->selected;
 		t->next_ops = tui_view_timeline();
 		t->next_arg = &vv->selected;
 		return TUI_PUSH;
-	case REQ_BACK:
-		return TUI_POP;
 	default:
 		return TUI_UNHANDLED;
 	}

@@ -34,3 +34,18 @@ awk -v b="$bytes" -v a="$t0" -v m="$t1" -v z="$t2" -v n="$n" 'BEGIN {
 	printf "oomlens import: %6.2f s  %7.1f MB/s\n", m - a, b / 1048576 / (m - a)
 	printf "grep -c oom:    %6.2f s  %7.1f MB/s\n", z - m, b / 1048576 / (z - m) }'
 sed 's/^/  /' "$DIR/err"
+
+# 320,000 lines without a stamp inside one report (a record's indented
+# continuation lines, a paste): joined in linear time.
+{ echo "[    1.000000] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"
+  echo "[    1.000001] Mem-Info:"
+  awk 'BEGIN { for (i = 0; i < 320000; i++) printf "  active_anon:%d inactive_anon:1\n", i }'
+  echo "[    2.000000] Out of memory: Killed process 5 (a) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB"
+} > "$DIR/cont.log"
+t0=$(now)
+"$OOMLENS" import -q "$DIR/cont.log" -o "$DIR/cont.db" 2> "$DIR/err" || { cat "$DIR/err"; exit 1; }
+t1=$(now)
+n=$(grep -c active_anon "$DIR/cont.log" || true)
+t2=$(now)
+awk -v a="$t0" -v m="$t1" -v z="$t2" -v n="$n" 'BEGIN {
+	printf "320,000 unstamped lines in one report: oomlens import %.2f s, grep -c %.2f s (%d)\n", m - a, z - m, n }'

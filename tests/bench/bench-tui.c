@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	}
 	t3 = now_ms();
 	/* sorting and filtering rebuild the rows of every victim */
-	for (i = 0; i < TUI_SORT_NR * 2; i++) {
+	for (i = 0; i < PR_COL_NR * 2; i++) {
 		v->ops->request(v, &t, i % 2 ? REQ_SORT_REVERSE : REQ_SORT);
 		tui_draw(&t);
 	}
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	       t1 - t0, t2 - t1, t2 - t0);
 	printf("  scrolling: %d keys, %.3f ms per key (drawn each time)\n", keys,
 	       (t3 - t2) / keys);
-	printf("  sort/filter: %.2f ms per change\n", (t4 - t3) / (TUI_SORT_NR * 2 + 1));
+	printf("  sort/filter: %.2f ms per change\n", (t4 - t3) / (PR_COL_NR * 2 + 1));
 	if (db)
 		ol_analysis_free(a);
 	else

@@ -177,7 +177,7 @@ static void raced(void)
 	v = &a->victims[0];
 	vd = verdict(v, OL_VERDICT_RACED);
 	CHECK(vd && vd->confidence == OL_CONF_OBSERVED, "raced: reaper-raced-exit, observed");
-	CHECK(vd && strstr(vd->evidence, "4 events") && strstr(vd->evidence, "+2.001 s .. +2.003 s"),
+	CHECK(vd && strstr(vd->evidence, "4 events") && strstr(vd->evidence, "+2.001s .. +2.003s"),
 	      "raced: evidence counts the 4 teardown events inside the run (%s)",
 	      vd ? vd->evidence : "-");
 	CHECK(v->reaper.start_ns == T0 + 2001 * MS && v->reaper.end_ns == T0 + 2003 * MS,

@@ -71,16 +71,18 @@ static void test_text(size_t n, int hostile)
 	size_t i;
 
 	snprintf(what, sizeof(what), "text n=%zu hostile=%d", n, hostile);
-	txt = render(a, OL_REPORT_TEXT, NULL, &err);
+	o.detail = true;
+	txt = render(a, OL_REPORT_TEXT, &o, &err);
 	CHECK(txt != NULL, "%s: render failed: %s", what, err ? err : "");
 	if (!txt)
 		goto out;
 	check_lkml(txt, what);
-	CHECK(strstr(txt, "K=kill R=reaper start S=MMF_OOM_SKIP") != NULL,
+	CHECK(strstr(txt, "K kill R reaper S MMF_OOM_SKIP") != NULL,
 	      "%s: legend missing", what);
 	CHECK(strstr(txt, "+0.000s") != NULL, "%s: no relative times", what);
 	for (i = 0; i < n; i++) {
-		snprintf(needle, sizeof(needle), "Victim %zu: pid %d (", i + 1,
+		/* numbered by the database id */
+		snprintf(needle, sizeof(needle), "victim %d: pid %d (", a->victims[i].index,
 			 a->victims[i].pid);
 		CHECK(strstr(txt, needle) != NULL, "%s: no section '%s'", what,
 		      needle);
@@ -88,7 +90,7 @@ static void test_text(size_t n, int hostile)
 	if (hostile) {
 		CHECK(strstr(txt, "\\x1b[31mred") != NULL, "%s: ESC not shown "
 		      "as \\x1b", what);
-		CHECK(strstr(txt, "42 LOST") && strstr(txt, "!!! WARNING"),
+		CHECK(strstr(txt, "42 LOST") && strstr(txt, "WARNING: 42 events"),
 		      "%s: lost events not prominent", what);
 	}
 	free(txt);
@@ -136,12 +138,12 @@ static void test_markdown(void)
 			break;
 		}
 	/* every row of the victims table keeps its 12 cell separators */
-	p = strstr(md, "| # | episode");
+	p = strstr(md, "| id | kill");
 	for (; p && *p == '|'; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		CHECK(cells(p, nl - p) == 12, "markdown row has %d cells: %.*s",
+		CHECK(cells(p, nl - p) == 10, "markdown row has %d cells: %.*s",
 		      cells(p, nl - p), (int)(nl - p), p);
 		rows++;
 	}
@@ -154,31 +156,40 @@ out:
 static void test_select(void)
 {
 	struct ol_analysis *a = fx_build(9, 0);
-	struct ol_report_opts o = { .episode = 2 };
+	struct ol_report_opts o = { .by_episode = true, .episode = 1, .detail = true };
 	enum ol_report_format f;
 	char *txt, *err;
 
 	txt = render(a, OL_REPORT_TEXT, &o, &err);
-	CHECK(txt && strstr(txt, "Victim 4: pid") && !strstr(txt, "Victim 1: pid")
-	      && !strstr(txt, "Victim 7: pid"), "--episode 2 selects wrongly");
+	CHECK(txt && strstr(txt, "victim 3: pid") && !strstr(txt, "victim 0: pid")
+	      && !strstr(txt, "victim 6: pid"), "--episode 1 selects wrongly");
 	free(txt);
-	o.episode = 0;
-	o.victim_pid = a->victims[7].pid;
+	o.by_episode = false;
+	o.pid = a->victims[7].pid;
 	txt = render(a, OL_REPORT_CSV, &o, &err);
 	CHECK(txt && strchr(txt, '\n') && strchr(strchr(txt, '\n') + 1, '\n') &&
 	      !strchr(strchr(strchr(txt, '\n') + 1, '\n') + 1, '\n'),
-	      "--victim gives not exactly one CSV row");
+	      "--pid gives not exactly one CSV row");
 	free(txt);
-	o.episode = 4;
-	o.victim_pid = 0;
+	o.by_episode = true;
+	o.episode = 3;
+	o.pid = 0;
 	txt = render(a, OL_REPORT_TEXT, &o, &err);
-	CHECK(!txt && err && strstr(err, "no episode 4"), "episode 4 of 3: %s",
+	CHECK(!txt && err && strstr(err, "no episode 3"), "episode 3 of 0..2: %s",
 	      err ? err : "(no error)");
 	free(err);
-	o.episode = 1;
-	o.victim_pid = a->victims[7].pid;	/* lives in episode 3 */
+	o.episode = 0;
+	o.pid = a->victims[7].pid;	/* lives in episode 2 */
 	txt = render(a, OL_REPORT_JSON, &o, &err);
 	CHECK(!txt && err, "a victim outside the episode is not an error");
+	free(err);
+	o.by_episode = false;
+	o.pid = 0;
+	o.by_victim = true;
+	o.victim = 9;
+	txt = render(a, OL_REPORT_TEXT, &o, &err);
+	CHECK(!txt && err && strstr(err, "no victim 9"), "victim 9 of 0..8: %s",
+	      err ? err : "(no error)");
 	free(err);
 	for (f = 0; f < OL_REPORT_NR; f++) {
 		txt = render(a, f, NULL, &err);
