@@ -134,7 +134,7 @@ fi
 
 ARGS=()
 if [ "$NEEDDEV" = 1 ]; then
-	IMG=$(mktemp /var/tmp/$TAG.XXXXXX.img) || exit 2
+	IMG=$(mktemp /var/tmp/$TAG.img.XXXXXX) || exit 2	# busybox: XXXXXX last
 	truncate -s 64M "$IMG"
 	LOOPDEV=$(losetup -f --show "$IMG") || { log "losetup failed"; exit 2; }
 	MAJMIN=$(lsblk -dno MAJ:MIN "$LOOPDEV" | tr -d ' ')

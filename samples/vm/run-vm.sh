@@ -40,7 +40,7 @@ copy_bin() {	# copy_bin SRC DEST
 cp "$(command -v busybox)" "$R/bin/busybox"
 ln -s busybox "$R/bin/sh"	# /init's interpreter, before busybox --install
 copy_bin "$(command -v bash)" /bin/bash
-copy_bin "$(command -v losetup)" /sbin/losetup	# busybox's lacks --show
+X
 copy_bin "$TOP/oomlens" /oomlens/oomlens
 copy_bin "$TOP/build/samples/oomhog" /oomlens/build/samples/oomhog
 cp "$TOP"/samples/{run-scenario.sh,scenarios.sh} "$R/oomlens/samples/"
