@@ -40,7 +40,8 @@ copy_bin() {	# copy_bin SRC DEST
 cp "$(command -v busybox)" "$R/bin/busybox"
 ln -s busybox "$R/bin/sh"	# /init's interpreter, before busybox --install
 copy_bin "$(command -v bash)" /bin/bash
-X
+mkdir -p "$R/usr/local/bin"
+copy_bin "$(command -v losetup)" /usr/local/bin/losetup	# busybox's lacks --show
 copy_bin "$TOP/oomlens" /oomlens/oomlens
 copy_bin "$TOP/build/samples/oomhog" /oomlens/build/samples/oomhog
 cp "$TOP"/samples/{run-scenario.sh,scenarios.sh} "$R/oomlens/samples/"
