@@ -37,10 +37,13 @@ int cmd_help(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 extern const char cmd_import_usage[], cmd_record_usage[], cmd_analyze_usage[],
 	cmd_report_usage[], cmd_tui_usage[], cmd_version_usage[], cmd_help_usage[],
-	cmd_export_usage[], cmd_metrics_usage[], cmd_merge_usage[];
+	cmd_export_usage[], cmd_metrics_usage[], cmd_merge_usage[],
+	cmd_diff_usage[], cmd_summary_usage[];
 
 /* The command named @name, or NULL. */
 const struct ol_command *cmd_find(const char *name);

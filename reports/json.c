@@ -255,8 +255,21 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	jint(w, "oom_score_adj", v->oom_score_adj_known ? v->oom_score_adj :
 	     OL_NONE);
 	jbool(w, "bypass", v->bypass);
-	jint(w, "shares_mm_with", v->group >= 0 && v->group != v->index ?
-	     v->group : OL_NONE);
+	jopen(w, "sharers", '[');
+	for (k = 0; k < v->nsharers; k++) {
+		const struct ol_sharer *sh = &v->sharers[k];
+
+		jopen_as(w, NULL, '{', true);
+		jint(w, "pid", sh->pid);
+		jint(w, "tgid", sh->tgid);
+		jstr(w, "comm", sh->comm);
+		jstr(w, "created", ol_sharer_created_name(sh->created));
+		jbool(w, "parent", sh->parent);
+		jsince_s(w, "sigkill_s", v, sh->sigkill_ns);
+		jsince_s(w, "exit_s", v, sh->exit_ns);
+		jclose(w, '}');
+	}
+	jclose(w, ']');
 	jopen_as(w, "trigger", '{', true);
 	jint(w, "pid", v->trigger_pid > 0 ? v->trigger_pid : OL_NONE);
 	jstr(w, "comm", v->trigger_comm);

@@ -119,9 +119,18 @@ int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int6
 		 v->uid == OL_NONE ? "unknown" : (snprintf(b[1], PR_BUF, "%" PRId64, v->uid), b[1]),
 		 v->oom_score_adj_known ? (snprintf(b[2], PR_BUF, "%d", v->oom_score_adj), b[2]) :
 		 "unknown");
-	if (v->group >= 0 && v->group != v->index && (size_t)v->group < a->nvictims)
-		r |= add(out, "shares its mm", false, v->group, "with victim %d (pid %d)",
-			 v->group, a->victims[v->group].pid);
+	/* processes killed with it for sharing its mm (analyze/sharers.c) */
+	for (size_t k = 0; k < v->nsharers; k++) {
+		const struct ol_sharer *sh = &v->sharers[k];
+		char sc[80];
+
+		r |= add(out, "shares its mm", false, -1, "with pid %d (%s), %s %s; SIGKILL %s, "
+			 "exited %s", sh->pid, pr_ascii_buf(sc, sizeof(sc), sh->comm ? sh->comm : "?"),
+			 sh->parent ? "its parent, the victim came from" : "created by",
+			 ol_sharer_created_name(sh->created),
+			 pr_rel(b[0], pr_since(v, sh->sigkill_ns), res, "unknown"),
+			 pr_rel(b[1], pr_since(v, sh->exit_ns), res, "unknown"));
+	}
 	r |= add(out, "memory", false, -1, "rss %s (anon %s, file %s, shmem %s), total_vm %s, "
 		 "page tables %s at the kill; from %s", pr_kb_exact(b[0], v->rss_kb),
 		 pr_kb_exact(b[1], v->anon_kb), pr_kb_exact(b[2], v->file_kb),

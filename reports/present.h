@@ -171,7 +171,9 @@ struct pr_val {
 	_(GFP,		"gfp",	   "gfp_mask",		PR_STR,	  PR_IN_CSV,	\
 	  PR_S(v->gfp_mask))							\
 	_(CONSTRAINT,	"constraint", "constraint",	PR_STR,	  PR_IN_CSV,	\
-	  PR_S(v->constraint))
+	  PR_S(v->constraint))							\
+	_(SHARERS,	"sharers", "sharers",		PR_INT,	  PR_IN_CSV,	\
+	  PR_I((int64_t)v->nsharers))
 
 /* What the table columns mean, under every table. */
 #define PR_TABLE_LEGEND	"id: the database id; skip, free: from the kill to MMF_OOM_SKIP " \
