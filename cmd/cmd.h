@@ -63,6 +63,19 @@ int cmd_analyze_after(const char *db, const char *what);
 /* "oomlens: '<file>': <err>" unless @err names @file already. */
 void cmd_error_file(const char *file, const char *err);
 
+struct ol_analysis;
+/*
+ * Renders @a into @out for cmd_render(); 0, or -1 with *@err set (a
+ * failed write leaves ferror(@out) set).
+ */
+typedef int cmd_render_fn(const struct ol_analysis *a, FILE *out, void *arg, char **err);
+/*
+ * Load @db's analysis and render it with @render into @output (NULL or
+ * "-": standard output), as report, export and metrics do; what fails is
+ * said on stderr.  Returns the exit status, 0 or 1.
+ */
+int cmd_render(const char *db, const char *output, cmd_render_fn *render, void *arg);
+
 /* Load @db's analysis and write its metrics to @output (NULL: stdout);
  * also used by `record --watch --metrics` after each episode.  0 or 1. */
 int cmd_metrics_write(const char *db, const char *output);

@@ -7,7 +7,6 @@
 
 #include "analyze/analyze.h"
 #include "cmd/cmd.h"
-#include "cmd/outfile.h"
 #include "reports/report.h"
 
 const char cmd_export_usage[] =
@@ -18,6 +17,11 @@ const char cmd_export_usage[] =
 		"                     Trace Event Format for ui.perfetto.dev, chrome://tracing\n"
 		"  -o, --output FILE  write FILE atomically instead of stdout\n";
 
+static int render_export(const struct ol_analysis *a, FILE *out, void *arg, char **err)
+{
+	return ol_export_render(a, (enum ol_export_format)*(int *)arg, out, err);
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -26,11 +30,8 @@ int cmd_export(int argc, char **argv)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ol_analysis *a = NULL;
-	struct ol_out *of = NULL;
-	const char *db, *output = NULL;
-	char *err = NULL;
-	int c, fmt = OL_EXPORT_JSONL, ret = 1;
+	const char *output = NULL;
+	int c, fmt = OL_EXPORT_JSONL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -55,40 +56,5 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "oomlens: export needs exactly one database\n");
 		return cmd_usage("export", stderr, 2);
 	}
-	db = argv[optind];
-	a = ol_analysis_load(db, &err);
-	if (!a) {
-		cmd_error_file(db, err ? err : "cannot load the analysis");
-		goto out;
-	}
-	if (output) {
-		of = ol_out_open(output, &err);
-		if (!of) {
-			fprintf(stderr, "oomlens: %s\n", err);
-			goto out;
-		}
-	}
-	if (ol_export_render(a, fmt, of ? ol_out_file(of) : stdout, &err)) {
-		if (output)
-			fprintf(stderr, "oomlens: '%s': %s\n", output, err ? err : "out of memory");
-		else
-			fprintf(stderr, "oomlens: standard output: %s\n", err ? err : "out of memory");
-		goto out;
-	}
-	if (!of && (fflush(stdout) || ferror(stdout))) {
-		fprintf(stderr, "oomlens: standard output: write error: %s\n", strerror(errno));
-		goto out;
-	}
-	c = of ? ol_out_commit(of, &err) : 0;
-	of = NULL;
-	if (c) {
-		fprintf(stderr, "oomlens: %s\n", err);
-		goto out;
-	}
-	ret = 0;
-out:
-	ol_out_abort(of);
-	ol_analysis_free(a);
-	free(err);
-	return ret;
+	return cmd_render(argv[optind], output, render_export, &fmt);
 }

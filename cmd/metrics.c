@@ -7,7 +7,6 @@
 
 #include "analyze/analyze.h"
 #include "cmd/cmd.h"
-#include "cmd/outfile.h"
 #include "reports/report.h"
 
 const char cmd_metrics_usage[] =
@@ -16,48 +15,14 @@ const char cmd_metrics_usage[] =
 		"  -o, --output FILE  write FILE atomically instead of stdout (for\n"
 		"                     node_exporter --collector.textfile.directory)\n";
 
+static int render_metrics(const struct ol_analysis *a, FILE *out, void *arg, char **err)
+{
+	return ol_metrics_render(a, out, err);
+}
+
 int cmd_metrics_write(const char *db, const char *output)
 {
-	struct ol_analysis *a = NULL;
-	struct ol_out *of = NULL;
-	char *err = NULL;
-	int c, ret = 1;
-
-	a = ol_analysis_load(db, &err);
-	if (!a) {
-		cmd_error_file(db, err ? err : "cannot load the analysis");
-		goto out;
-	}
-	if (output) {
-		of = ol_out_open(output, &err);
-		if (!of) {
-			fprintf(stderr, "oomlens: %s\n", err);
-			goto out;
-		}
-	}
-	if (ol_metrics_render(a, of ? ol_out_file(of) : stdout, &err)) {
-		if (output)
-			fprintf(stderr, "oomlens: '%s': %s\n", output, err ? err : "out of memory");
-		else
-			fprintf(stderr, "oomlens: standard output: %s\n", err ? err : "out of memory");
-		goto out;
-	}
-	if (!of && (fflush(stdout) || ferror(stdout))) {
-		fprintf(stderr, "oomlens: standard output: write error: %s\n", strerror(errno));
-		goto out;
-	}
-	c = of ? ol_out_commit(of, &err) : 0;
-	of = NULL;
-	if (c) {
-		fprintf(stderr, "oomlens: %s\n", err);
-		goto out;
-	}
-	ret = 0;
-out:
-	ol_out_abort(of);
-	ol_analysis_free(a);
-	free(err);
-	return ret;
+	return cmd_render(db, output, render_metrics, NULL);
 }
 
 /*
