@@ -144,6 +144,9 @@ extern const char ol_schema_sql[];
 extern const char ol_index_sql[];
 extern const char ol_index_multi_sql[];
 
+/* How long a hardened connection waits for another's lock (dbopen.c). */
+#define OL_DB_BUSY_MS	10000
+
 /* text -> id (collect/intern.c).  Zero-initialize; ol_intern_clear() frees. */
 struct ol_intern_slot {
 	char		*text;		/* NULL: free slot */

@@ -42,7 +42,6 @@
 #include "analyze/analyze.h"
 
 #define OL_DB_STALL_S		60
-#define OL_DB_BUSY_MS		10000
 #define OL_DB_MMAP_MAX		(1LL << 30)
 #define PROGRESS_OPS		100000	/* VM instructions between checks */
 

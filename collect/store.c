@@ -197,10 +197,13 @@ static void drop_stale_journal(struct ol_store *st)
 
 	if (fd >= 0)
 		close(fd);
+	/* no waiting: a writer at work (a recorder between its commits) keeps it */
+	sqlite3_busy_timeout(st->db, 0);
 	if (stale && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
 		unlink(j);
 		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	}
+	sqlite3_busy_timeout(st->db, OL_DB_BUSY_MS);
 	free(j);
 }
 
