@@ -34,6 +34,8 @@ DEB_PKGS += mandoc bash-completion systemd debhelper dpkg-dev fakeroot lintian
 # Fleet outputs checked against the real consumers (t-metrics, t-clickhouse).
 DEB_PKGS += prometheus prometheus-node-exporter curl clickhouse-server clickhouse-client
 DEB_BROWSER := chromium
+# `make scenarios KERNEL=...`: the scenario VM (samples/vm)
+DEB_VM := qemu-system-x86 busybox-static cpio
 
 ifeq ($(V),1)
 Q :=
@@ -118,6 +120,7 @@ $(O)/bench/%: tests/bench/%.c $(LIB_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 # Scenario programs: standalone, no oomlens libraries.
+$(O)/samples/oomhog: samples/oomhog-seeds.h
 $(O)/samples/%: samples/%.c
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
@@ -159,6 +162,34 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench.sh
 
+# Record every scenario (samples/scenarios.sh) into SCENARIOS_OUT and print
+# the summary; SCENARIOS=... a subset.  Root, memcg OOMs only.
+# KERNEL=path/to/vmlinuz [MODULES=/lib/modules/<release> of that kernel]:
+# the same suite plus a global OOM inside a qemu VM booted from that
+# kernel (samples/vm/run-vm.sh); the databases come back into
+# SCENARIOS_OUT/<release>/.
+SCENARIOS ?=
+ifdef KERNEL
+SCENARIOS_OUT ?= scenarios-vm
+scenarios: all deps-vm
+	@samples/vm/run-vm.sh "$(KERNEL)" "$(MODULES)" "$(SCENARIOS_OUT)" $(SCENARIOS)
+	@for d in "$(SCENARIOS_OUT)"/*/; do ./oomlens summary "$$d"; done
+else
+SCENARIOS_OUT ?= scenarios-$(shell uname -r)
+scenarios: all
+	@samples/scenarios.sh -o $(SCENARIOS_OUT) $(SCENARIOS)
+endif
+
+deps-vm:
+	@missing=""; for p in $(DEB_VM); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps-vm: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
 # The unit is generated for this BINDIR/STATEDIR: rebuild it every time.
 install: check-pkgs $(PROG) man
 	@rm -f $(O)/oomlens-watch.service
@@ -186,5 +217,5 @@ uninstall:
 clean:
 	rm -rf $(O) $(PROG)
 
-.PHONY: all check-pkgs deps deps-browser demo check bench install install-strip uninstall man clean
+.PHONY: all check-pkgs deps deps-browser deps-vm demo check bench scenarios install install-strip uninstall man clean
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -21,7 +21,7 @@
 
 struct ol_row;
 
-#define OL_ANALYSIS_VERSION	"2"
+#define OL_ANALYSIS_VERSION	"3"	/* 3: the sharers table */
 
 #define NS_PER_SEC		1000000000LL
 #define NS_PER_MS		1000000LL
@@ -121,6 +121,15 @@ struct ol_mmtrack {
 	int64_t cand_lo, cand_hi, cand_id;
 	int64_t exit_mmap_ns, exit_mmap_id;
 	int exit_mmap_pid;
+	/*
+	 * The mm's life, which scopes its ids: the kernel reuses a freed
+	 * mm's hashed mm_id (and pointer) for later processes.  @closed: the
+	 * ids are forgotten (exit_mmap, or the exit of the task that tore it
+	 * down, or a later process seen filling the id).  @teardown_pid: a
+	 * user task whose own exit_mmap was seen unmapping it.
+	 */
+	bool closed;
+	int teardown_pid;
 	/* exit_mmap ran in a task that is none of the victims' threads:
 	 * it pinned the mm (mmget, e.g. process_vm_readv, /proc/PID/mem) */
 	bool exit_mmap_pinned;
@@ -130,9 +139,10 @@ struct ol_mmtrack {
 struct ol_vstate {
 	int mm;				/* index into mms, -1 */
 	bool killed_line, exiting_line, console_after;
-	bool sharer;			/* SIGKILLed as sharing the victim's mm */
+	int nsharers;			/* processes SIGKILLed as sharing its mm */
+	int64_t group_exit_ns;		/* the victim and all its sharers exited */
 	bool log_only;			/* known from "Killed process" alone */
-	bool clone_vm;			/* CLONE_VM without CLONE_THREAD seen */
+	bool clone_vm;			/* a sharer's creation seen (task_newtask) */
 	int64_t sig_id;
 	char *constraint;		/* CONSTRAINT_MEMCG, ... or NULL */
 	int64_t usage_kb, limit_kb, sw_usage_kb, sw_limit_kb;
@@ -191,8 +201,14 @@ struct ol_build {
 	struct ol_map mmid2mm, mmptr2mm;	/* -1: forgotten (exit_mmap) */
 	int live_mmids, live_mmptrs;	/* entries >= 0 in the two maps above */
 	struct ol_map vmsharer;		/* CLONE_VM child pid -> parent tgid */
+	struct ol_map vforked;		/* CLONE_VM|CLONE_VFORK child pid -> 1 */
+	struct ol_map sharer2s;		/* sharer tgid -> index into a->sharers */
+	size_t sharecap;
 	int reaper_pid;			/* oom_reaper kthread, -1 */
 	int reaping_victim;		/* last start_task_reaping victim, -1 */
+	/* the reaper's failed mmap_read_trylock comes before the
+	 * skip_task_reaping that names the victim: held until then */
+	int64_t reaper_fail_ptr, reaper_fail_ts, reaper_fail_id;
 	int rs_wait_cpu_v[64];		/* per cpu: victim waiting for skip_hi */
 	int rs_wait_reaper_v;		/* same, for the reaper's next event */
 	/* a SIGKILL not yet known to be a victim's (mark_victim follows) or a sharer's */
@@ -264,6 +280,13 @@ void ol_pending_free(struct ol_pending *p);
 int ol_victim_of_task(struct ol_build *b, int pid, int64_t ts);
 int ol_victim_of_target(struct ol_build *b, int pid, int64_t ts);
 int ol_mm_new(struct ol_build *b, int leader);
+/* sharers.c */
+void ol_sharer_add(struct ol_build *b, int leader, const struct ol_sig *ps);
+int ol_sharer_of_task(struct ol_build *b, int pid, int64_t ts);
+int ol_mm_user(struct ol_build *b, int pid, int64_t ts);
+bool ol_sharer_exit(struct ol_build *b, const struct ol_row *r);
+void ol_sharers_finish(struct ol_build *b);
+void ol_sharers_slice(struct ol_analysis *a);
 bool ol_mm_context(struct ol_build *b, const struct ol_row *r);
 bool ol_mm_linked(struct ol_build *b, const struct ol_row *r);
 /* timeline.c */
@@ -277,6 +300,8 @@ void ol_sort_points(struct ol_victim *v);
 void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r);
 void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r);
 void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r);
+void ol_mm_task_gone(struct ol_build *b, const struct ol_row *r, bool freed);
+void ol_mm_reaper_skip(struct ol_build *b, int vi, const struct ol_row *r);
 void ol_curve_add(struct ol_build *b, int v, int64_t ts, int64_t kb, bool force);
 /* skip.c / finish.c */
 void ol_finish_victims(struct ol_build *b);
@@ -292,6 +317,7 @@ void ol_mem_line(struct ol_build *b, struct ol_pending *p, const char *msg);
 void ol_mem_attach(struct ol_build *b, struct ol_pending *p, int vi);
 int ol_mem_write(struct ol_build *b);
 extern const char *const ol_mem_ddl[];
+int ol_mem_load(sqlite3 *db, struct ol_analysis *a);
 /* tables.c */
 int ol_write_tables(struct ol_build *b, char **err);
 
@@ -345,9 +371,12 @@ struct ol_row {
 struct ol_evrow {
 	int64_t id, ts;
 	int cpu, pid, tgid, target;
-	ptrdiff_t comm, fields;
+	ptrdiff_t comm, fields;		/* fields -1: typed, see ol_reader_fields() */
+	int name;			/* names.id */
 	uint8_t kind;			/* enum ol_kind */
+	uint8_t nulls;			/* typed column i is NULL: bit i */
 	bool reaper;
+	int64_t v[4];			/* typed columns a..d */
 };
 
 struct ol_batch {
@@ -369,6 +398,13 @@ struct ol_reader;
 struct ol_reader *ol_reader_start(sqlite3 *db, bool by_id, bool threaded, char **err);
 /* The next batch of rows (valid until the next call); NULL at the end. */
 const struct ol_batch *ol_reader_next(struct ol_reader *rd);
+/*
+ * The JSON fields of row @e of @bt, built from the typed columns when the
+ * row has them (only when asked: most rows of a flood never are); valid
+ * until the next call.
+ */
+const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
+			     const struct ol_evrow *e);
 /*
  * Stops and joins the threads, frees @rd (NULL: returns -1): 0, or -1
  * when reading failed (*err set).  Also right after the caller stopped

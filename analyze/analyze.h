@@ -60,6 +60,7 @@ enum ol_skip_by {
 #define _(id, str) OL_SKIP_BY_##id,
 	OL_SKIP_BY(_)
 #undef _
+	OL_SKIP_BY_NR
 };
 
 /* Who gave the bulk of the victim's memory back. */
@@ -116,6 +117,39 @@ struct ol_reaper_run {
 	int64_t		left_kb;			/* what "now anon/shmem-rss" still showed */
 };
 
+/*
+ * A process the OOM killer SIGKILLed together with a victim because it
+ * shares the victim's mm (signal_generate sig=9 code 128 SI_KERNEL from
+ * the same __oom_kill_process() call; no mark_victim, no log line of its
+ * own).  It is not a victim: the mm, its memory and its times are the
+ * victim's.
+ */
+#define OL_SHARER_CREATED(_)						\
+	_(UNKNOWN,	"unknown")					\
+	_(CLONE_VM,	"clone(CLONE_VM)")	/* CLONE_VM without CLONE_THREAD */ \
+	_(VFORK,	"vfork")		/* CLONE_VM|CLONE_VFORK */
+
+enum ol_sharer_created {
+#define _(id, str) OL_SHARER_##id,
+	OL_SHARER_CREATED(_)
+#undef _
+};
+
+struct ol_sharer {
+	int		victim;			/* index into ol_analysis.victims */
+	int		pid, tgid;
+	char		*comm;			/* untrusted kernel string */
+	enum ol_sharer_created created;		/* how the mm came to be shared */
+	bool		parent;			/* it created the victim (the victim is
+						 * the CLONE_VM/vfork child), else the
+						 * sharer is the child */
+	int64_t		sigkill_ns;		/* the OOM killer's SIGKILL to it */
+	int64_t		exit_ns;		/* its last thread exited, OL_NONE */
+	int64_t		event_id;		/* the signal_generate event */
+};
+
+const char *ol_sharer_created_name(enum ol_sharer_created c);
+
 struct ol_victim {
 	int		index;			/* position in ol_analysis.victims */
 	int		episode;		/* index into ol_analysis.episodes */
@@ -132,7 +166,9 @@ struct ol_victim {
 	char		*trigger_comm;
 	char		*domain;		/* memcg path, "global", or "unknown" */
 	bool		bypass;			/* marked without a kill */
-	int		group;			/* shared-mm group leader victim index, or -1 */
+	int		group;			/* own index when it has sharers, else -1 */
+	const struct ol_sharer *sharers;	/* borrowed: its slice of ol_analysis.sharers */
+	size_t		nsharers;
 
 	int64_t		kill_ns;		/* mark_victim */
 	int64_t		skip_ns;		/* MMF_OOM_SKIP: best estimate (latest bound) */
@@ -172,6 +208,13 @@ struct ol_victim {
 	char		*invoker;		/* comm of the task that invoked the OOM killer */
 	int64_t		memcg_usage_kb, memcg_limit_kb;	/* "memory: usage .., limit .." */
 	size_t		ntasks;			/* rows in oom_tasks for this kill */
+	/*
+	 * The report's memory picture, summarised (analyze/mempic.c; NULL
+	 * when the report printed none): where the memory was, the zones
+	 * near their watermarks, the killed task's rank by badness.  ASCII
+	 * text but for the task names inside, which are untrusted.
+	 */
+	char		*picture_memory, *picture_watermarks, *picture_badness;
 	int		origin;			/* index into ol_analysis.origins
 						 * (merged databases only) */
 };
@@ -217,6 +260,8 @@ struct ol_analysis {
 	size_t			nepisodes;
 	struct ol_victim	*victims;	/* sorted by kill_ns */
 	size_t			nvictims;
+	struct ol_sharer	*sharers;	/* sorted by victim, then SIGKILL time */
+	size_t			nsharers;
 	struct ol_summary	summary;
 
 	/* a merged database: one origin per input; 0 / NULL otherwise */
@@ -270,6 +315,58 @@ int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
  * at @out.  0, or -1 with *@err naming the file (free() it).
  */
 int ol_merge(const char *out, const char *const *inputs, size_t n, char **err);
+
+/*
+ * Comparing recordings (compare.c): the figures `oomlens diff` sets side
+ * by side and `oomlens summary` tabulates, per recording and in total.
+ * Times are ns (OL_NONE: no value), memory kB.
+ */
+struct ol_runfig {
+	size_t		victims, kills, bypasses, sharers;
+	size_t		verdicts[OL_VERDICT_NR];	/* victims with that verdict (any) */
+	size_t		with_ttf;
+	int64_t		ttf_p50, ttf_p90, ttf_max;	/* kill to 90% freed */
+	size_t		with_skip;
+	int64_t		skip_p50, skip_p90, skip_max;	/* kill to MMF_OOM_SKIP */
+	size_t		skip_by[OL_SKIP_BY_NR];		/* who set MMF_OOM_SKIP */
+	/* the reaper, per victim: it reaped, gave up, or never ran (not needed) */
+	size_t		reaped, gave_up, not_needed;
+	/* further kills in an episode: memory earlier victims of the same
+	 * episode still held at each (sum, largest), kB */
+	size_t		further;
+	int64_t		held_sum_kb, held_max_kb;
+};
+
+/* One recording: a database with an analysis. */
+struct ol_run {
+	char		*name;		/* scenario/source: the file name without .db */
+	char		*path;
+	char		*kernel;	/* meta kernel_release ("" unknown) */
+	char		*era, *evidence;
+	long long	lost;		/* events lost, -1 unknown */
+	/* what was recorded (analysis_meta: mark_victim, exit_mmap,
+	 * group_dead, rss_stat, mmap_lock, console): "key=value ..." */
+	char		*recorded;
+	struct ol_runfig fig;
+};
+
+/* A side of a comparison: one database, or every *.db of a folder. */
+struct ol_runset {
+	char		*path;
+	struct ol_run	*runs;		/* sorted by name */
+	size_t		nruns;
+	struct ol_runfig total;		/* over every victim of every run */
+	char		*kernels;	/* distinct kernel releases, ", "-joined */
+};
+
+/*
+ * Load @path (a database, or a folder: every *.db in it) into @rs.  Each
+ * database must have an analysis (else: run `oomlens analyze`).  0, or -1
+ * with *@err set (free() it) naming the file; @rs is then empty.  Free
+ * with ol_runset_free().
+ */
+int ol_runset_load(const char *path, struct ol_runset *rs, char **err);
+void ol_runset_free(struct ol_runset *rs);
 
 /*
  * Every statement that creates the analysis tables and indexes, NULL

@@ -27,6 +27,8 @@ static void build_free(struct ol_build *b)
 	ol_map_free(&b->mmid2mm);
 	ol_map_free(&b->mmptr2mm);
 	ol_map_free(&b->vmsharer);
+	ol_map_free(&b->vforked);
+	ol_map_free(&b->sharer2s);
 }
 
 static int build_init(struct ol_build *b, sqlite3 *db, char **err)

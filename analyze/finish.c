@@ -9,18 +9,15 @@
 
 #include "analyze/analyze-local.h"
 
-/* All threads of the victim gone: group_dead (6.16+), else every thread
- * the tasks table knows for the tgid has a sched_process_exit. */
-static int64_t all_exited(struct ol_build *b, int vi, const int *pids, size_t n)
+/* All threads of process @tgid gone (after @since): every thread the
+ * tasks table knows for the tgid has a sched_process_exit. */
+static int64_t all_exited(struct ol_build *b, int tgid, int64_t since, const int *pids, size_t n)
 {
-	const struct ol_victim *v = &b->a->victims[vi];
 	int64_t last = OL_NONE, t;
 	size_t i;
 
-	if (b->vs[vi].group_dead_ns != OL_NONE)
-		return b->vs[vi].group_dead_ns;
 	if (!n) {
-		if (ol_map_get(&b->exit_ns, v->tgid, &t) && t >= v->kill_ns)
+		if (ol_map_get(&b->exit_ns, tgid, &t) && t >= since)
 			return t;
 		return OL_NONE;
 	}
@@ -30,7 +27,7 @@ static int64_t all_exited(struct ol_build *b, int vi, const int *pids, size_t n)
 		if (t > last)
 			last = t;
 	}
-	return last >= v->kill_ns ? last : OL_NONE;
+	return last >= since ? last : OL_NONE;
 }
 
 struct tpair { int tgid, pid; };
@@ -61,6 +58,53 @@ static struct tpair *threads_by_tgid(struct ol_build *b, size_t *n)
 	qsort(t, k, sizeof(*t), tpair_cmp);
 	*n = k;
 	return t;
+}
+
+/* The threads of @tgid in @tp (sorted by tgid) into @pids (at most 256). */
+static size_t threads_of(const struct tpair *tp, size_t ntp, int tgid, int *pids)
+{
+	size_t n = 0, lo = 0, hi = ntp;
+
+	while (lo < hi) {	/* first thread of the tgid */
+		size_t mid = (lo + hi) / 2;
+
+		if (tp[mid].tgid < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ntp && tp[lo].tgid == tgid && n < 256; lo++)
+		pids[n++] = tp[lo].pid;
+	return n;
+}
+
+/*
+ * The mm's users all gone: the victim's last exit and every sharer's
+ * (OL_NONE while any is unknown).  Before 6.16 sched_process_exit fires
+ * after exit_mm(), so with no exit_mmap event the mm was torn down by
+ * then, unless another task pinned it.
+ */
+static void group_exit(struct ol_build *b, int vi, const struct tpair *tp, size_t ntp)
+{
+	struct ol_victim *v = &b->a->victims[vi];
+	struct ol_vstate *vs = &b->vs[vi];
+	int64_t g = v->exit_ns != OL_NONE ? v->exit_ns : vs->last_exit_ns;
+	int pids[256];
+	size_t i;
+
+	for (i = 0; i < b->a->nsharers; i++) {
+		struct ol_sharer *s = &b->a->sharers[i];
+
+		if (s->victim != vi)
+			continue;
+		s->exit_ns = all_exited(b, s->tgid, s->sigkill_ns, pids,
+					threads_of(tp, ntp, s->tgid, pids));
+		if (s->exit_ns == OL_NONE || g == OL_NONE)
+			g = OL_NONE;
+		else if (s->exit_ns > g)
+			g = s->exit_ns;
+	}
+	vs->group_exit_ns = g;
 }
 
 static void skip_bracket(struct ol_build *b, int vi)
@@ -96,7 +140,7 @@ static void skip_bracket(struct ol_build *b, int vi)
 				/* 6.1-6.15 known from the release only, no exit_mmap
 				 * event: sched_process_exit still fires after
 				 * exit_mm(), so the last exit bounds the flag */
-				int64_t hi = v->exit_ns != OL_NONE ? v->exit_ns : vs->last_exit_ns;
+				int64_t hi = vs->group_exit_ns;
 
 				if (hi != OL_NONE)
 					c[nc++] = (typeof(c[0])){ v->kill_ns, hi, vs->group_dead_id >= 0 ?
@@ -121,7 +165,7 @@ static void skip_bracket(struct ol_build *b, int vi)
 		case EXIT_RULE_AFTER_FREE: {
 			/* no exit_mmap event: sched_process_exit fires after
 			 * exit_mm() on these kernels, so the last exit bounds it */
-			int64_t hi = v->exit_ns != OL_NONE ? v->exit_ns : vs->last_exit_ns;
+			int64_t hi = vs->group_exit_ns;
 			int64_t lo = b->era.exit_rule == EXIT_RULE_BEFORE_UNMAP ?
 				(vs->first_teardown_ns != OL_NONE ? vs->first_teardown_ns : v->kill_ns) :
 				v->kill_ns;
@@ -205,12 +249,14 @@ static void freed(struct ol_build *b, int vi)
 			conf = OL_CONF_OBSERVED;
 			how = "exit_mmap";
 		}
-	} else if (!b->era.has_exit_mmap && !b->era.group_dead && v->exit_ns != OL_NONE) {
+	} else if (!b->era.has_exit_mmap && !b->era.group_dead && vs->group_exit_ns != OL_NONE &&
+		   v->exit_ns != OL_NONE) {
 		/* before 6.16 sched_process_exit fires after exit_mm(): the
-		 * memory is back then unless another process pins the mm */
-		v->last_freed_ns = v->exit_ns;
-		if (ts == OL_NONE || v->exit_ns < ts) {
-			ts = v->exit_ns;
+		 * memory is back once the mm's last user (the victim or a
+		 * sharer) has exited, unless another process pins the mm */
+		v->last_freed_ns = vs->group_exit_ns;
+		if (ts == OL_NONE || vs->group_exit_ns < ts) {
+			ts = vs->group_exit_ns;
 			id = vs->group_dead_id >= 0 ? vs->group_dead_id : vs->last_exit_id;
 			by = OL_FREED_BY_EXIT;
 			conf = OL_CONF_INFERRED;
@@ -303,19 +349,11 @@ void ol_finish_victims(struct ol_build *b)
 		struct ol_victim *v = &a->victims[i];
 		struct ol_vstate *vs = &b->vs[i];
 		int pids[256];
-		size_t n = 0, lo = 0, hi = ntp;
+		size_t n = threads_of(tp, ntp, v->tgid, pids);
 
-		while (lo < hi) {	/* first thread of the tgid */
-			size_t mid = (lo + hi) / 2;
-
-			if (tp[mid].tgid < v->tgid)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < ntp && tp[lo].tgid == v->tgid && n < 256; lo++)
-			pids[n++] = tp[lo].pid;
-		v->exit_ns = all_exited(b, (int)i, pids, n);
+		/* all threads gone: group_dead (6.16+), else every thread's exit */
+		v->exit_ns = vs->group_dead_ns != OL_NONE ? vs->group_dead_ns :
+			     all_exited(b, v->tgid, v->kill_ns, pids, n);
 		if (v->exit_ns != OL_NONE && vs->group_dead_ns == OL_NONE)
 			ol_point_add(b, (int)i, v->exit_ns, "last_exit", vs->last_exit_id,
 				     "the last thread has exited");
@@ -328,33 +366,20 @@ void ol_finish_victims(struct ol_build *b)
 			v->trigger_comm = ol_xstrdup("");
 		/* bypass: task_will_free_mem() marks without "Killed process";
 		 * only judged when the kernel log was recorded */
-		v->bypass = !vs->sharer && b->era.has_console && b->era.has_mark_victim &&
+		v->bypass = b->era.has_console && b->era.has_mark_victim &&
 			    !vs->killed_line;
 		reaper_metrics(b, (int)i);
+		group_exit(b, (int)i, tp, ntp);
 	}
 	free(tp);
+	ol_sharers_finish(b);
 	for (i = 0; i < a->nvictims; i++) {
 		skip_bracket(b, (int)i);
 		freed(b, (int)i);
 		lost_window(b, (int)i);
 	}
-	/* a sharer's mm is its leader's: same freed time */
-	for (i = 0; i < a->nvictims; i++) {
-		struct ol_victim *v = &a->victims[i];
-
-		if (b->vs[i].sharer && v->group >= 0) {
-			const struct ol_victim *l = &a->victims[v->group];
-
-			if (v->freed_ns == OL_NONE) {
-				v->freed_ns = l->freed_ns;
-				v->freed_by = l->freed_by;
-				v->freed_confidence = l->freed_confidence;
-			}
-			if (v->last_freed_ns == OL_NONE)
-				v->last_freed_ns = l->last_freed_ns;
-		}
-		ol_sort_points(v);
-	}
+	for (i = 0; i < a->nvictims; i++)
+		ol_sort_points(&a->victims[i]);
 }
 
 /* What victim @vi still held at @ts (kB). */

@@ -399,6 +399,47 @@ static int load_details(sqlite3 *db, struct ol_analysis *a)
 	return 0;
 }
 
+/* The sharers table (README "sharers"), sliced per victim. */
+static int load_sharers(sqlite3 *db, struct ol_analysis *a)
+{
+	sqlite3_stmt *s = prep(db, "SELECT victim, pid, tgid, comm, created, parent, sigkill_ns,"
+			       " exit_ns, event_id FROM sharers ORDER BY victim, sigkill_ns, pid");
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct ol_sharer *sh;
+		int c;
+
+		sh = ol_grow(a->sharers, &cap, a->nsharers + 1, sizeof(*sh));
+		if (!sh) {
+			rc = -1;
+			break;
+		}
+		a->sharers = sh;
+		sh = &a->sharers[a->nsharers++];
+		memset(sh, 0, sizeof(*sh));
+		sh->victim = sqlite3_column_int(s, 0);
+		sh->pid = sqlite3_column_int(s, 1);
+		sh->tgid = sqlite3_column_int(s, 2);
+		sh->comm = coltxt(s, 3);
+		for (c = OL_SHARER_VFORK; c > OL_SHARER_UNKNOWN; c--)
+			if (coleq(s, 4, ol_sharer_created_name(c)))
+				break;
+		sh->created = c;
+		sh->parent = sqlite3_column_int(s, 5);
+		sh->sigkill_ns = col64(s, 6);
+		sh->exit_ns = col64(s, 7);
+		sh->event_id = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 :
+			       sqlite3_column_int64(s, 8);
+	}
+	sqlite3_finalize(s);
+	ol_sharers_slice(a);
+	return rc;
+}
+
 struct ol_analysis *ol_analysis_load(const char *path, char **err)
 {
 	sqlite3 *db = ol_db_open_readonly(path, err);
@@ -425,7 +466,8 @@ struct ol_analysis *ol_analysis_load(const char *path, char **err)
 	}
 	a->db_path = ol_xstrdup(path);
 	if (load_header(db, a) || load_victims(db, a) || load_details(db, a) ||
-	    ol_load_origins(db, a)) {
+	    ol_mem_load(db, a) || ol_load_origins(db, a) ||
+	    load_sharers(db, a)) {
 		*err = ol_fmt("'%s': cannot read the analysis tables: %s", path, sqlite3_errmsg(db));
 		ol_analysis_free(a);
 		a = NULL;
@@ -456,6 +498,9 @@ void ol_analysis_free(struct ol_analysis *a)
 		free(v->oom_memcg);
 		free(v->task_memcg);
 		free(v->invoker);
+		free(v->picture_memory);
+		free(v->picture_watermarks);
+		free(v->picture_badness);
 		for (k = 0; k < v->nverdicts; k++)
 			free(v->verdicts[k].evidence);
 		free(v->verdicts);
@@ -475,6 +520,9 @@ void ol_analysis_free(struct ol_analysis *a)
 		free(b);
 	}
 	free(a->victims);
+	for (i = 0; i < a->nsharers; i++)
+		free(a->sharers[i].comm);
+	free(a->sharers);
 	for (i = 0; i < a->nepisodes; i++)
 		free(a->episodes[i].domain);
 	free(a->episodes);

@@ -42,7 +42,7 @@ const char ol_merge_ddl[] =
 /* Tables copied from every input, in an order that keeps references valid. */
 static const char *const copied[] = {
 	"sources", "formats", "gaps", "episodes", "victims", "reaper_runs",
-	"verdicts", "timeline", "rss_curve", "oom_tasks",
+	"verdicts", "timeline", "rss_curve", "oom_tasks", "oom_memory",
 };
 
 /* Columns holding an id that moves: v victims.id, e episodes.id, s sources.id */
@@ -55,6 +55,7 @@ static const struct { const char *table, *col; char kind; } moved[] = {
 	{ "reaper_runs", "victim", 'v' }, { "verdicts", "victim", 'v' },
 	{ "verdicts", "other", 'v' }, { "timeline", "victim", 'v' },
 	{ "rss_curve", "victim", 'v' }, { "oom_tasks", "victim", 'v' },
+	{ "oom_memory", "victim", 'v' },
 };
 
 static char kind_of(const char *table, const char *col)

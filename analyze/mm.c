@@ -5,9 +5,13 @@
  * and exit_mmap (the end of the teardown).
  *
  * rss_stat's mm_id is a hashed pointer and exit_mmap's mm a raw one, both
- * reused once the mm is freed: an mm is linked to a victim only through
- * events of the victim's own threads after the kill, or of the oom_reaper
- * while it reaps that victim, and forgotten at its exit_mmap.
+ * reused once the mm is freed (for the next fork or exec, within
+ * milliseconds): an mm is linked to a victim only through events of its
+ * users (the victim's threads, its sharers') after the kill, or of the
+ * oom_reaper while it reaps that victim, and its ids are scoped to the
+ * mm's life (mm_close()): forgotten at its exit_mmap, at the exit of the
+ * task whose exit_mmap was seen tearing it down (kernels without the
+ * exit_mmap event), or as soon as another process is seen using the id.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,13 +78,69 @@ static void map_link(struct ol_map *m, int *live, int64_t key, int64_t val)
 	*live += (val >= 0) - was;
 }
 
+/* The end of mm @mi's life: its ids may now name another mm. */
+static void mm_close(struct ol_build *b, int mi)
+{
+	struct ol_mmtrack *m = &b->mms[mi];
+	int64_t x;
+
+	if (m->closed)
+		return;
+	m->closed = true;
+	if (m->mm_ptr != OL_NONE && ol_map_get(&b->mmptr2mm, m->mm_ptr, &x) && x == mi)
+		map_link(&b->mmptr2mm, &b->live_mmptrs, m->mm_ptr, -1);
+	if (m->mm_id != OL_NONE && ol_map_get(&b->mmid2mm, m->mm_id, &x) && x == mi)
+		map_link(&b->mmid2mm, &b->live_mmids, m->mm_id, -1);
+}
+
+/*
+ * Is an rss_stat on the linked mm @mi still about that mm, or has the
+ * kernel given its mm_id to a later one?  The reaper at work on another
+ * victim, a victim or sharer task with an mm of its own, a task's own mm
+ * (curr=1), or a counter growing in another task's context (a new mm
+ * filled by fork's copy_page_range(), samples/README.md) all mean the id
+ * was reused.  What is left is teardown by a user or by a task that pinned
+ * the mm (mmput() at the end of a /proc/PID/mem access).
+ */
+static bool same_life(struct ol_build *b, int mi, bool by_reaper, int vctx, int64_t curr,
+		      int member, int64_t size)
+{
+	const struct ol_mmtrack *m = &b->mms[mi];
+
+	if (by_reaper)
+		return b->reaping_victim >= 0 && b->vs[b->reaping_victim].mm == mi;
+	if (vctx >= 0)
+		return b->vs[vctx].mm == mi;
+	if (curr != 0)
+		return false;
+	return m->member[member] < 0 || size <= m->member[member];
+}
+
+/*
+ * sched_process_exit / sched_process_free of a user of a victim's mm.
+ * Before 6.16 the exit event fires after exit_mm(): when this task's own
+ * exit_mmap was seen unmapping the mm, the mm is gone by now.  From 6.16
+ * the exit event comes first, so the task's release (sched_process_free)
+ * ends it.  The exit_mmap event (6.1+) ends it earlier when recorded.
+ */
+void ol_mm_task_gone(struct ol_build *b, const struct ol_row *r, bool freed)
+{
+	int vi = ol_mm_user(b, r->target, r->ts), mi;
+
+	if (vi < 0 || (mi = b->vs[vi].mm) < 0 || b->mms[mi].teardown_pid != r->target)
+		return;
+	if (freed || !b->era.group_dead)
+		mm_close(b, mi);
+}
+
 /* Could an rss_stat / mmap_lock row in @r's context concern a victim's
  * mm that is not linked yet?  (The reaper at work, or a victim's task.) */
 bool ol_mm_context(struct ol_build *b, const struct ol_row *r)
 {
-	if (r->pid == b->reaper_pid && b->reaping_victim >= 0 && b->vs[b->reaping_victim].reaping)
+	/* every reaper event: its failed trylock names no victim yet */
+	if (r->pid == b->reaper_pid && b->reaper_pid >= 0)
 		return true;
-	return ol_victim_of_task(b, r->pid, r->ts) >= 0;
+	return ol_mm_user(b, r->pid, r->ts) >= 0;
 }
 
 /* Is the mm of an rss_stat / mmap_lock row (out of any victim's or the
@@ -110,7 +170,7 @@ static int context_mm(struct ol_build *b, const struct ol_row *r, bool *by_reape
 		*vctx = b->reaping_victim;
 		return victim_mm(b, b->reaping_victim);
 	}
-	vi = ol_victim_of_task(b, r->pid, r->ts);
+	vi = ol_mm_user(b, r->pid, r->ts);
 	if (vi < 0)
 		return -1;
 	*vctx = vi;
@@ -133,16 +193,22 @@ void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r)
 	curr = x[3];
 	if (member < 0 || member > 3)
 		return;		/* "type=%s" prints are stored by number by collect/ */
+	mi = -1;
 	if (ol_map_get(&b->mmid2mm, mm_id, &mi64) && mi64 >= 0) {
 		mi = (int)mi64;
 		by_reaper = r->pid == b->reaper_pid;
-		vctx = ol_victim_of_task(b, r->pid, r->ts);
-	} else {
+		vctx = ol_mm_user(b, r->pid, r->ts);
+		if (!same_life(b, mi, by_reaper, vctx, curr, (int)member, size)) {
+			mm_close(b, mi);	/* the id names a later mm now */
+			mi = -1;
+		}
+	}
+	if (mi < 0) {
 		/* teardown: curr is 0 in the reaper and in the victim's exit_mmap */
 		if (curr != 0)
 			return;
 		mi = context_mm(b, r, &by_reaper, &vctx);
-		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_id != OL_NONE)
+		if (mi < 0 || b->mms[mi].done || b->mms[mi].closed || b->mms[mi].mm_id != OL_NONE)
 			return;
 		b->mms[mi].mm_id = mm_id;
 		map_link(&b->mmid2mm, &b->live_mmids, mm_id, mi);
@@ -158,6 +224,9 @@ void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r)
 			m->reaper_bytes += old - size;
 		else
 			m->exit_bytes += old - size;
+		/* a user's own exit_mmap (current->mm already cleared) */
+		if (!by_reaper && vctx >= 0 && curr == 0 && m->teardown_pid <= 0)
+			m->teardown_pid = r->pid;
 	}
 	m->held_kb = held_kb(m);
 	if (!by_reaper && vctx >= 0 && b->vs[vctx].first_teardown_ns == OL_NONE)
@@ -194,10 +263,19 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 	if (ol_map_get(&b->mmptr2mm, ptr, &mi64) && mi64 >= 0) {
 		mi = (int)mi64;
 		by_reaper = r->pid == b->reaper_pid;
-		vctx = ol_victim_of_task(b, r->pid, r->ts);
+		vctx = ol_mm_user(b, r->pid, r->ts);
 	} else {
+		if (r->pid == b->reaper_pid && r->kind == K_LOCK_ACQUIRED && !success &&
+		    (b->reaping_victim < 0 || !b->vs[b->reaping_victim].reaping)) {
+			/* oom_reap_task_mm(): the trylock fails before any
+			 * start_task_reaping; skip_task_reaping names the victim */
+			b->reaper_fail_ptr = ptr;
+			b->reaper_fail_ts = r->ts;
+			b->reaper_fail_id = r->id;
+			return;
+		}
 		mi = context_mm(b, r, &by_reaper, &vctx);
-		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_ptr != OL_NONE)
+		if (mi < 0 || b->mms[mi].done || b->mms[mi].closed || b->mms[mi].mm_ptr != OL_NONE)
 			return;
 		/* the victim's own threads may lock other mms (fork, /proc):
 		 * link only locks of teardown or of the reaper */
@@ -239,25 +317,49 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 	}
 }
 
+/*
+ * skip_task_reaping for victim @vi: a failed trylock of the reaper just
+ * before it was on the victim's mm, which links its pointer (so that an
+ * exit_mmap in another task, one that pinned the mm, is found).
+ */
+void ol_mm_reaper_skip(struct ol_build *b, int vi, const struct ol_row *r)
+{
+	int64_t ptr = b->reaper_fail_ptr, x;
+	int mi;
+
+	b->reaper_fail_ptr = OL_NONE;
+	if (ptr == OL_NONE || r->ts - b->reaper_fail_ts > 10 * NS_PER_MS || r->pid != b->reaper_pid)
+		return;
+	if ((mi = victim_mm(b, vi)) < 0 || b->mms[mi].done || b->mms[mi].closed)
+		return;
+	if (b->mms[mi].mm_ptr == OL_NONE && !(ol_map_get(&b->mmptr2mm, ptr, &x) && x >= 0)) {
+		b->mms[mi].mm_ptr = ptr;
+		map_link(&b->mmptr2mm, &b->live_mmptrs, ptr, mi);
+	}
+	if (b->mms[mi].mm_ptr != ptr)
+		return;
+	b->vs[vi].nlockfail++;
+	ol_point_add(b, vi, b->reaper_fail_ts, "lock_failed", b->reaper_fail_id,
+		     "oom_reaper could not take mmap_lock (trylock failed)");
+}
+
 void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)
 {
 	int64_t ptr, mi64;
 	struct ol_mmtrack *m;
-	size_t i;
-	int mi;
+	int mi, vi, user;
 
 	if (!ol_json_int(r->fields, "mm", &ptr))
 		return;
 	if (ol_map_get(&b->mmptr2mm, ptr, &mi64) && mi64 >= 0) {
 		mi = (int)mi64;
 	} else {
-		/* no mmap_lock link: an exit_mmap in a victim thread's context */
-		int vi = ol_victim_of_task(b, r->pid, r->ts);
-
+		/* no mmap_lock link: an exit_mmap in a user task's context */
+		vi = ol_mm_user(b, r->pid, r->ts);
 		if (vi < 0)
 			return;
 		mi = victim_mm(b, vi);
-		if (mi < 0 || b->mms[mi].done || b->mms[mi].mm_ptr != OL_NONE)
+		if (mi < 0 || b->mms[mi].done || b->mms[mi].closed || b->mms[mi].mm_ptr != OL_NONE)
 			return;
 		b->mms[mi].mm_ptr = ptr;
 	}
@@ -276,22 +378,19 @@ void ol_on_exit_mmap(struct ol_build *b, const struct ol_row *r)
 	}
 	/* the ids are free for reuse from now on */
 	map_link(&b->mmptr2mm, &b->live_mmptrs, ptr, -1);
-	if (m->mm_id != OL_NONE)
-		map_link(&b->mmid2mm, &b->live_mmids, m->mm_id, -1);
-	ol_curve_add(b, m->leader, r->ts, 0, true);
-	/* the leader and the sharers killed with it (created right after it) */
-	for (i = (size_t)m->leader; i < b->a->nvictims && i < (size_t)m->leader + 64; i++) {
-		if (b->vs[i].mm != mi)
-			continue;
-		ol_point_add(b, (int)i, r->ts, "exit_mmap", r->id,
-			     "exit_mmap: the address space is torn down, in %d (%s)%s", r->pid,
-			     r->comm, ol_victim_of_task(b, r->pid, r->ts) == (int)i ? "" :
-			     "; not a thread of this victim: the mm was pinned by it");
-		if (b->vs[i].reaping) {
-			if (!b->vs[i].raced++) {
-				b->vs[i].raced_ns = r->ts;
-				b->vs[i].raced_first_id = r->id;
-			}
+	mm_close(b, mi);
+	vi = m->leader;
+	ol_curve_add(b, vi, r->ts, 0, true);
+	user = ol_victim_of_task(b, r->pid, r->ts);
+	ol_point_add(b, vi, r->ts, "exit_mmap", r->id,
+		     "exit_mmap: the address space is torn down, in %d (%s)%s", r->pid, r->comm,
+		     user == vi ? "" : ol_sharer_of_task(b, r->pid, r->ts) >= 0 ?
+		     ", a sharer of this mm (its last user)" :
+		     "; not a thread of this victim: the mm was pinned by it");
+	if (b->vs[vi].reaping) {
+		if (!b->vs[vi].raced++) {
+			b->vs[vi].raced_ns = r->ts;
+			b->vs[vi].raced_first_id = r->id;
 		}
 	}
 }

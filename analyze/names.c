@@ -52,6 +52,16 @@ const char *ol_freed_by_name(enum ol_freed_by f)
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
 }
 
+const char *ol_sharer_created_name(enum ol_sharer_created c)
+{
+	static const char *const names[] = {
+#define _(id, str) [OL_SHARER_##id] = str,
+		OL_SHARER_CREATED(_)
+#undef _
+	};
+	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
+}
+
 int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns)
 {
 	if (v->kill_ns == OL_NONE || ts_ns == OL_NONE)

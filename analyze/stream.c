@@ -60,15 +60,19 @@ static int load_gaps(struct ol_build *b, sqlite3 *db, char **err)
 }
 
 /* task_newtask: CLONE_VM without CLONE_THREAD makes a process sharing the
- * parent's mm; the OOM killer kills such processes together. */
+ * parent's mm (CLONE_VFORK too: vfork()); the OOM killer kills such
+ * processes together (sharers.c). */
 static void on_newtask(struct ol_build *b, const struct ol_row *r)
 {
 	int64_t flags;
 
 	if (r->target < 0 || !ol_json_int(r->fields, "clone_flags", &flags))
 		return;
-	if ((flags & 0x100) && !(flags & 0x10000))
+	if ((flags & 0x100) && !(flags & 0x10000)) {
 		ol_map_set(&b->vmsharer, r->target, r->tgid >= 0 ? r->tgid : r->pid);
+		if (flags & 0x4000)
+			ol_map_set(&b->vforked, r->target, 1);
+	}
 }
 
 /* The reaper set MMF_OOM_SKIP right after finish_task_reaping (and its
@@ -235,6 +239,7 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 		b->rs_wait_cpu_v[i] = -1;
 	b->reaper_pid = -1;
 	b->reaping_victim = -1;
+	b->reaper_fail_ptr = OL_NONE;
 	b->rs_wait_reaper_v = -1;
 	b->lastsig_target = -1;
 	b->first_ns = b->last_ns = OL_NONE;
@@ -294,7 +299,7 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 					break;
 				if (!(r.kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
 					continue;
-				r.fields = bt->text + e->fields;
+				r.fields = ol_reader_fields(rd, bt, e);
 				if (!ol_mm_linked(b, &r))
 					continue;
 				dispatch(b, &r);
@@ -313,7 +318,7 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 				ol_resolve_signal(b, &r);
 				break;
 			}
-			r.fields = bt->text + e->fields;
+			r.fields = ol_reader_fields(rd, bt, e);
 			dispatch(b, &r);
 		}
 	}

@@ -17,6 +17,7 @@ static const char *const schema[] = {
 	"DROP TABLE IF EXISTS rss_curve",
 	"DROP TABLE IF EXISTS analysis_meta",
 	"DROP TABLE IF EXISTS oom_tasks",
+	"DROP TABLE IF EXISTS sharers",
 	"CREATE TABLE analysis_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 	"CREATE TABLE victims(id INTEGER PRIMARY KEY, episode INTEGER, pid INTEGER, tgid INTEGER,"
 	" comm TEXT, uid INTEGER, oom_score_adj INTEGER, total_vm_kb INTEGER, anon_kb INTEGER,"
@@ -42,6 +43,8 @@ static const char *const schema[] = {
 	"CREATE TABLE timeline(victim INTEGER, seq INTEGER, ts_ns INTEGER, what TEXT, detail TEXT,"
 	" event_id INTEGER, PRIMARY KEY(victim, seq)) WITHOUT ROWID",
 	"CREATE TABLE rss_curve(victim INTEGER, ts_ns INTEGER, held_kb INTEGER)",
+	"CREATE TABLE sharers(victim INTEGER, pid INTEGER, tgid INTEGER, comm TEXT, created TEXT,"
+	" parent INTEGER, sigkill_ns INTEGER, exit_ns INTEGER, event_id INTEGER)",
 	NULL
 };
 
@@ -144,6 +147,28 @@ static int write_otasks(struct ol_build *b, sqlite3_stmt *s)
 		 * cannot be told apart, and a row always has it */
 		sqlite3_bind_int64(s, 12, t->oom_score_adj);
 		sqlite3_bind_text(s, 13, t->name, -1, SQLITE_STATIC);
+		if (step(s))
+			return -1;
+	}
+	return 0;
+}
+
+static int write_sharers(const struct ol_analysis *a, sqlite3_stmt *s)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsharers; i++) {
+		const struct ol_sharer *sh = &a->sharers[i];
+
+		sqlite3_bind_int(s, 1, sh->victim);
+		sqlite3_bind_int(s, 2, sh->pid);
+		sqlite3_bind_int(s, 3, sh->tgid);
+		bindtxt(s, 4, sh->comm);
+		bindtxt(s, 5, ol_sharer_created_name(sh->created));
+		sqlite3_bind_int(s, 6, sh->parent);
+		bind64(s, 7, sh->sigkill_ns);
+		bind64(s, 8, sh->exit_ns);
+		bind64(s, 9, sh->event_id >= 0 ? sh->event_id : OL_NONE);
 		if (step(s))
 			return -1;
 	}
@@ -302,8 +327,9 @@ int ol_write_tables(struct ol_build *b, char **err)
 		"INSERT INTO timeline VALUES(?1,?2,?3,?4,?5,?6)",
 		"INSERT INTO rss_curve VALUES(?1,?2,?3)",
 		"INSERT INTO oom_tasks VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+		"INSERT INTO sharers VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	};
-	sqlite3_stmt *st[8] = { NULL };
+	sqlite3_stmt *st[9] = { NULL };
 	struct curve_rows *cr = calloc(1, sizeof(*cr));
 	struct ol_analysis *a = b->a;
 	char *many = NULL;
@@ -324,7 +350,7 @@ int ol_write_tables(struct ol_build *b, char **err)
 	for (n = 0; schema[n]; n++)
 		if (sqlite3_exec(b->db, schema[n], NULL, NULL, NULL) != SQLITE_OK)
 			goto out;
-	for (n = 0; n < 8; n++)
+	for (n = 0; n < 9; n++)
 		if (sqlite3_prepare_v2(b->db, ins[n], -1, &st[n], NULL) != SQLITE_OK)
 			goto out;
 	if (sqlite3_prepare_v2(b->db, many, -1, &cr->many, NULL) != SQLITE_OK)
@@ -388,7 +414,8 @@ int ol_write_tables(struct ol_build *b, char **err)
 		if (step(st[2]))
 			goto out;
 	}
-	if (write_otasks(b, st[7]) || ol_mem_write(b) || curve_flush(cr, true) ||
+	if (write_otasks(b, st[7]) || write_sharers(a, st[8]) || ol_mem_write(b) ||
+	    curve_flush(cr, true) ||
 	    sqlite3_exec(b->db, curve_index, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
@@ -398,7 +425,7 @@ out:
 		*err = ol_fmt("cannot write the analysis tables: %s", sqlite3_errmsg(b->db));
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	for (n = 0; n < 8; n++)
+	for (n = 0; n < 9; n++)
 		sqlite3_finalize(st[n]);
 	if (cr)
 		sqlite3_finalize(cr->many);

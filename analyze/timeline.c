@@ -61,6 +61,9 @@ void ol_on_exit(struct ol_build *b, const struct ol_row *r)
 	if (r->target < 0)
 		return;
 	ol_map_set(&b->exit_ns, r->target, r->ts);
+	ol_mm_task_gone(b, r, false);
+	if (ol_sharer_exit(b, r))
+		return;
 	vi = ol_victim_of_task(b, r->target, r->ts);
 	if (vi < 0)
 		return;
@@ -80,7 +83,10 @@ void ol_on_free(struct ol_build *b, const struct ol_row *r)
 {
 	int vi;
 
-	if (r->target < 0 || (vi = ol_victim_of_task(b, r->target, r->ts)) < 0)
+	if (r->target < 0)
+		return;
+	ol_mm_task_gone(b, r, true);
+	if ((vi = ol_victim_of_task(b, r->target, r->ts)) < 0)
 		return;
 	b->vs[vi].free_ns = r->ts;
 	b->vs[vi].free_id = r->id;
@@ -124,6 +130,7 @@ void ol_on_reaper(struct ol_build *b, const struct ol_row *r)
 		b->rs_wait_reaper_v = vi;
 		ol_point_add(b, vi, r->ts, "reap_finish", r->id, "oom_reaper finished reaping");
 	} else if (r->kind == K_SKIP_REAPING) {
+		ol_mm_reaper_skip(b, vi, r);
 		vs->nskip++;
 		vs->reaping = false;
 		if (v->reaper.start_ns == OL_NONE)

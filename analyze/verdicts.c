@@ -203,10 +203,10 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 	int ai, best = -1;
 	int64_t best_held = 0;
 	bool best_known = false;
-	char r1[32], r2[32], r3[48], parts[128], why[512], reap[64];
+	char r1[32], r2[32], r3[48], r4[32], parts[128], why[512], reap[64];
 	enum ol_confidence c;
 
-	if (B->bypass || b->vs[bi].sharer)
+	if (B->bypass)
 		return;
 	for (ai = bi - 1; ai >= 0; ai--) {
 		struct ol_victim *A = &an->victims[ai];
@@ -255,6 +255,16 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 				 ol_confidence_name(A->skip_confidence));
 			if (A->skip_confidence < OL_CONF_OBSERVED)
 				c = cmin(c, OL_CONF_INFERRED);
+		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns &&
+			   A->skip_by == OL_SKIP_BY_EXIT && A->skip_ns != OL_NONE) {
+			/* 6.x: a dying leader without live threads is skipped by the
+			 * memcg scan (CSS_TASK_ITER_PROCS) while the last thread is
+			 * still in exit_mmap, before it sets MMF_OOM_SKIP */
+			snprintf(why, sizeof(why), "all its threads had exited at %s, so the OOM killer "
+				 "no longer saw it, while its exit_mmap was still unmapping the mm "
+				 "(MMF_OOM_SKIP set by the exit path only at %s)",
+				 ol_rel(b, r1, sizeof(r1), A->exit_ns - A->kill_ns),
+				 ol_rel(b, r4, sizeof(r4), A->skip_ns - A->kill_ns));
 		} else if (A->exit_ns != OL_NONE && A->exit_ns <= B->kill_ns) {
 			const struct ol_mmtrack *m = b->vs[best].mm >= 0 ? &b->mms[b->vs[best].mm] : NULL;
 			char pin[96];
@@ -284,8 +294,6 @@ static void unnecessary(struct ol_build *b, int bi, const int64_t *pmax)
 			c = cmin(c, OL_CONF_INFERRED);
 		r3[0] = 0;
 		if (A->last_freed_ns != OL_NONE && A->last_freed_ns != A->freed_ns) {
-			char r4[32];
-
 			snprintf(r3, sizeof(r3), "; all at %s",
 				 ol_rel(b, r4, sizeof(r4), A->last_freed_ns - A->kill_ns));
 		}
@@ -396,25 +404,25 @@ static void others(struct ol_build *b, int vi)
 			       ol_rel(b, r2, sizeof(r2), v->reaper.start_ns - v->kill_ns),
 			       ol_rel(b, r3, sizeof(r3), v->reaper.end_ns != OL_NONE ?
 				      v->reaper.end_ns - v->kill_ns : OL_NONE));
-	if (v->group >= 0) {
-		int other = v->group;
-		size_t i;
+	if (v->nsharers) {
+		const struct ol_sharer *sh = v->sharers;
+		char who[256];
+		size_t k, at = 0;
 
-		if (other == vi)
-			for (i = (size_t)vi + 1; i < b->a->nvictims && i < (size_t)vi + 64; i++)
-				if (b->a->victims[i].group == vi) {
-					other = (int)i;
-					break;
-				}
-		ol_verdict_add(v, OL_VERDICT_SHARED_MM,
-			       vs->clone_vm || b->vs[v->group].clone_vm ? OL_CONF_OBSERVED :
-			       OL_CONF_INFERRED, other,
-			       "killed together with pid %d (%s): %s; one mm, one group (victim %d).",
-			       b->a->victims[other].pid, b->a->victims[other].comm,
-			       vs->clone_vm || b->vs[v->group].clone_vm ?
-			       "created with CLONE_VM without CLONE_THREAD, SIGKILLed by the OOM killer "
-			       "in the same call" : "SIGKILLed by the OOM killer in the same call",
-			       v->group);
+		who[0] = 0;
+		for (k = 0; k < v->nsharers && at < sizeof(who) - 64; k++)
+			at += (size_t)snprintf(who + at, sizeof(who) - at, "%s%d (%s, %s%s)",
+					       k ? ", " : "", sh[k].pid, sh[k].comm,
+					       sh[k].parent ? "its parent; the victim came from " : "",
+					       ol_sharer_created_name(sh[k].created));
+		if (k < v->nsharers)
+			snprintf(who + at, sizeof(who) - at, ", ...");
+		ol_verdict_add(v, OL_VERDICT_SHARED_MM, vs->clone_vm ? OL_CONF_OBSERVED :
+			       OL_CONF_INFERRED, -1,
+			       "%zu other process%s sharing this victim's mm SIGKILLed by the OOM "
+			       "killer in the same call, with no kill of their own: %s; one mm, so "
+			       "the memory and its times are this victim's.",
+			       v->nsharers, v->nsharers == 1 ? "" : "es", who);
 	}
 	if (vs->constraint && !strcmp(vs->constraint, "CONSTRAINT_MEMCG") &&
 	    vs->usage_kb != OL_NONE && vs->limit_kb > 0 &&

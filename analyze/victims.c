@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Victims: one per oom:mark_victim (or per "Killed process" line when the
- * kernel has no mark_victim event), plus processes SIGKILLed with it
- * because they share its mm.  The OOM report's console lines (constraint,
+ * kernel has no mark_victim event); processes SIGKILLed with it because
+ * they share its mm are its sharers (sharers.c), not victims.  The OOM report's console lines (constraint,
  * memcg usage) are gathered per reporting task and attached at the kill.
  */
 #include <stdlib.h>
@@ -203,20 +203,6 @@ static void attach_facts(struct ol_build *b, int vi, struct ol_pending *p, bool 
 	ol_mem_attach(b, p, vi);	/* and its memory picture */
 }
 
-/* A sharer killed in the same call has the same OOM report. */
-static void copy_facts(struct ol_victim *d, const struct ol_victim *s)
-{
-	d->gfp_mask = dup_or_null(s->gfp_mask);
-	d->order = s->order;
-	d->constraint = dup_or_null(s->constraint);
-	d->nodemask = dup_or_null(s->nodemask);
-	d->oom_memcg = dup_or_null(s->oom_memcg);
-	d->task_memcg = dup_or_null(s->task_memcg);
-	d->invoker = dup_or_null(s->invoker);
-	d->memcg_usage_kb = s->memcg_usage_kb;
-	d->memcg_limit_kb = s->memcg_limit_kb;
-}
-
 /* The OOM report of @trigger (constraint line, memcg usage) to victim @vi. */
 static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 {
@@ -359,9 +345,8 @@ void ol_on_signal(struct ol_build *b, const struct ol_row *r)
 void ol_resolve_signal(struct ol_build *b, const struct ol_row *r)
 {
 	struct ol_sig *ps = &b->psig;
-	struct ol_victim *v, *l;
-	int vi, leader;
-	int64_t lv;
+	struct ol_victim *l;
+	int leader;
 
 	if (!ps->set)
 		return;
@@ -377,39 +362,11 @@ void ol_resolve_signal(struct ol_build *b, const struct ol_row *r)
 	if (!b->a->nvictims)
 		return;
 	leader = (int)b->a->nvictims - 1;
-	if (b->a->victims[leader].group >= 0)
-		leader = b->a->victims[leader].group;
 	l = &b->a->victims[leader];
 	if (l->trigger_pid != ps->pid || ps->ts - l->kill_ns > 200 * NS_PER_MS ||
 	    ps->tgid == l->tgid || (b->era.has_console && !b->vs[leader].killed_line))
 		return;
-	vi = ol_victim_new(b, ps->target, ps->ts, ps->id);
-	if (vi < 0)
-		return;
-	v = &b->a->victims[vi];
-	l = &b->a->victims[leader];
-	b->vs[vi].sharer = true;
-	b->vs[vi].sig_id = ps->id;
-	v->group = leader;
-	l->group = leader;
-	v->comm = ol_xstrdup(ps->tcomm[0] ? ps->tcomm : "?");
-	v->trigger_pid = ps->pid;
-	v->trigger_comm = ol_xstrdup(ps->comm);
-	v->domain = ol_xstrdup(l->domain);
-	copy_facts(v, l);
-	b->vs[vi].constraint = b->vs[leader].constraint ? ol_xstrdup(b->vs[leader].constraint) : NULL;
-	b->vs[vi].killed_line = true;
-	if (b->vs[leader].mm < 0)
-		b->vs[leader].mm = ol_mm_new(b, leader);
-	b->vs[vi].mm = b->vs[leader].mm;
-	if ((ol_map_get(&b->vmsharer, ps->target, &lv) && lv == l->tgid) ||
-	    (ol_map_get(&b->vmsharer, l->pid, &lv) && lv == ps->tgid))
-		b->vs[vi].clone_vm = b->vs[leader].clone_vm = true;
-	ol_point_add(b, vi, ps->ts, "sigkill", ps->id,
-		     "SIGKILL to %d (%s) from %d: shares the mm of victim %d (%s)",
-		     ps->target, v->comm, ps->pid, l->pid, l->comm ? l->comm : "?");
-	ol_point_add(b, leader, ps->ts, "sigkill", ps->id,
-		     "SIGKILL to %d (%s), which shares this victim's mm", ps->target, v->comm);
+	ol_sharer_add(b, leader, ps);
 }
 
 /* A kill line's fact: a victim (new when the trace has no mark_victim). */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `oomlens export DB [-f jsonl|chrome-trace] [-o FILE]` */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,11 @@ const char cmd_export_usage[] =
 		"                     Trace Event Format for ui.perfetto.dev, chrome://tracing\n"
 		"  -o, --output FILE  write FILE atomically instead of stdout\n";
 
+static int render_export(const struct ol_analysis *a, FILE *out, void *arg, char **err)
+{
+	return ol_export_render(a, (enum ol_export_format)*(int *)arg, out, err);
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -24,11 +30,8 @@ int cmd_export(int argc, char **argv)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ol_analysis *a = NULL;
-	struct cmd_out *out = NULL;
-	const char *db, *output = NULL;
-	char *err = NULL;
-	int c, fmt = OL_EXPORT_JSONL, ret = 1;
+	const char *output = NULL;
+	int c, fmt = OL_EXPORT_JSONL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -53,25 +56,5 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "oomlens: export needs exactly one database\n");
 		return cmd_usage("export", stderr, 2);
 	}
-	db = argv[optind];
-	a = ol_analysis_load(db, &err);
-	if (!a) {
-		fprintf(stderr, "oomlens: %s%s%s\n", err && strstr(err, db) ? "" : db,
-			err && strstr(err, db) ? "" : ": ", err ? err : "cannot load the analysis");
-		goto out;
-	}
-	out = cmd_out_open(output);
-	if (!out)
-		goto out;
-	if (ol_export_render(a, fmt, cmd_out_file(out), &err)) {
-		fprintf(stderr, "oomlens: '%s': %s\n", output ? output : "-",
-			err ? err : "out of memory");
-		cmd_out_close(out, 0);
-		goto out;
-	}
-	ret = cmd_out_close(out, 1) ? 1 : 0;
-out:
-	ol_analysis_free(a);
-	free(err);
-	return ret;
+	return cmd_render(argv[optind], output, render_export, &fmt);
 }

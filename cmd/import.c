@@ -60,6 +60,7 @@ static int import_files(int argc, char **argv, char **db_out)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ol_store *st = NULL;
+	sigset_t held;
 	char *db = NULL, *err = NULL;
 	bool quiet = false;
 	enum ol_file_kind *kinds = NULL;
@@ -136,13 +137,15 @@ static int import_files(int argc, char **argv, char **db_out)
 	/* one writer at a time: a second import waits, then adds to the first's */
 	lock = ol_lock_dir(db);
 	ol_tmp_clean_stale(db);
+	ol_tmp_hold(&held);
 	st = ol_store_open_bulk(db, &err);
+	if (st && ol_store_tmp_path(st))
+		ol_tmp_track(ol_store_tmp_path(st));
+	ol_tmp_release(&held);
 	if (!st) {
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
-	if (ol_store_tmp_path(st))
-		ol_tmp_track(ol_store_tmp_path(st));
 	if (ol_store_begin(st)) {
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
 		goto out;

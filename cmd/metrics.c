@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `oomlens metrics DB [-o FILE]`: Prometheus textfile-collector output. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,33 +15,14 @@ const char cmd_metrics_usage[] =
 		"  -o, --output FILE  write FILE atomically instead of stdout (for\n"
 		"                     node_exporter --collector.textfile.directory)\n";
 
+static int render_metrics(const struct ol_analysis *a, FILE *out, void *arg, char **err)
+{
+	return ol_metrics_render(a, out, err);
+}
+
 int cmd_metrics_write(const char *db, const char *output)
 {
-	struct ol_analysis *a = NULL;
-	struct cmd_out *out = NULL;
-	char *err = NULL;
-	int ret = 1;
-
-	a = ol_analysis_load(db, &err);
-	if (!a) {
-		fprintf(stderr, "oomlens: %s%s%s\n", err && strstr(err, db) ? "" : db,
-			err && strstr(err, db) ? "" : ": ", err ? err : "cannot load the analysis");
-		goto out;
-	}
-	out = cmd_out_open(output);
-	if (!out)
-		goto out;
-	if (ol_metrics_render(a, cmd_out_file(out), &err)) {
-		fprintf(stderr, "oomlens: '%s': %s\n", output ? output : "-",
-			err ? err : "out of memory");
-		cmd_out_close(out, 0);
-		goto out;
-	}
-	ret = cmd_out_close(out, 1) ? 1 : 0;
-out:
-	ol_analysis_free(a);
-	free(err);
-	return ret;
+	return cmd_render(db, output, render_metrics, NULL);
 }
 
 /*

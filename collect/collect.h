@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OL_SCHEMA_VERSION	1
+#define OL_SCHEMA_VERSION	2
 
 struct ol_store;
 

@@ -152,11 +152,6 @@ static void jsince_s(struct jw *w, const char *key, const struct ol_victim *v,
 	jscaled(w, key, pr_since(v, ts), 1000000000);
 }
 
-static int64_t reaper_t(int64_t t)
-{
-	return t == 0 ? OL_NONE : t;
-}
-
 static void header(struct jw *w, const struct rp *r)
 {
 	const struct ol_analysis *a = r->a;
@@ -260,8 +255,21 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	jint(w, "oom_score_adj", v->oom_score_adj_known ? v->oom_score_adj :
 	     OL_NONE);
 	jbool(w, "bypass", v->bypass);
-	jint(w, "shares_mm_with", v->group >= 0 && v->group != v->index ?
-	     v->group : OL_NONE);
+	jopen(w, "sharers", '[');
+	for (k = 0; k < v->nsharers; k++) {
+		const struct ol_sharer *sh = &v->sharers[k];
+
+		jopen_as(w, NULL, '{', true);
+		jint(w, "pid", sh->pid);
+		jint(w, "tgid", sh->tgid);
+		jstr(w, "comm", sh->comm);
+		jstr(w, "created", ol_sharer_created_name(sh->created));
+		jbool(w, "parent", sh->parent);
+		jsince_s(w, "sigkill_s", v, sh->sigkill_ns);
+		jsince_s(w, "exit_s", v, sh->exit_ns);
+		jclose(w, '}');
+	}
+	jclose(w, ']');
 	jopen_as(w, "trigger", '{', true);
 	jint(w, "pid", v->trigger_pid > 0 ? v->trigger_pid : OL_NONE);
 	jstr(w, "comm", v->trigger_comm);
@@ -297,9 +305,9 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	jint(w, "process_free_ns", v->process_free_ns);
 	if (rr->attempts > 0 || pr_mark_ns(v, PR_MARK_REAPER) != OL_NONE) {
 		jopen(w, "reaper", '{');
-		jint(w, "wake_ns", reaper_t(rr->wake_ns));
-		jint(w, "start_ns", reaper_t(rr->start_ns));
-		jint(w, "end_ns", reaper_t(rr->end_ns));
+		jint(w, "wake_ns", pr_reaper_ns(rr->wake_ns));
+		jint(w, "start_ns", pr_reaper_ns(rr->start_ns));
+		jint(w, "end_ns", pr_reaper_ns(rr->end_ns));
 		jint(w, "attempts", rr->attempts);
 		jint(w, "failures", rr->failures);
 		jbool(w, "gave_up", rr->gave_up);

@@ -70,6 +70,12 @@ char *pr_kb_exact(char *buf, int64_t kb);
 char *pr_secs_exact(char *buf, int64_t ns);
 /* Time from the victim's kill to @ts, OL_NONE when either is unknown. */
 int64_t pr_since(const struct ol_victim *v, int64_t ts);
+/*
+ * A reaper time (ol_reaper_run), OL_NONE when unknown: a victim the
+ * reaper never ran on may have its run left zeroed rather than OL_NONE,
+ * and 0 is then "unknown", never a time.
+ */
+int64_t pr_reaper_ns(int64_t t);
 
 /*
  * Untrusted kernel strings (comm, cgroup paths) as printable ASCII: bytes
@@ -165,7 +171,9 @@ struct pr_val {
 	_(GFP,		"gfp",	   "gfp_mask",		PR_STR,	  PR_IN_CSV,	\
 	  PR_S(v->gfp_mask))							\
 	_(CONSTRAINT,	"constraint", "constraint",	PR_STR,	  PR_IN_CSV,	\
-	  PR_S(v->constraint))
+	  PR_S(v->constraint))							\
+	_(SHARERS,	"sharers", "sharers",		PR_INT,	  PR_IN_CSV,	\
+	  PR_I((int64_t)v->nsharers))
 
 /* What the table columns mean, under every table. */
 #define PR_TABLE_LEGEND	"id: the database id; skip, free: from the kill to MMF_OOM_SKIP " \

@@ -99,5 +99,17 @@ int ol_export_render(const struct ol_analysis *a, enum ol_export_format f,
  * collector format) to @out.  0, or -1 with *@err set (free() it).
  */
 int ol_metrics_render(const struct ol_analysis *a, FILE *out, char **err);
+struct ol_runset;
+
+/*
+ * `oomlens diff`: the recordings of @before and @after side by side (text
+ * within 72 columns, markdown or JSON; reports/diff.c).  0, or -1 with
+ * *@err set (free() it).
+ */
+int ol_diff_render(const struct ol_runset *before, const struct ol_runset *after,
+		   enum ol_report_format f, FILE *out, char **err);
+/* `oomlens summary`: one line per recording of @s (text or JSON). */
+int ol_summary_render(const struct ol_runset *s, enum ol_report_format f, FILE *out,
+		      char **err);
 
 #endif /* OOMLENS_REPORT_H */

@@ -25,11 +25,41 @@
  *                                   of the throttled DEV; bystanders are
  *                                   killed meanwhile
  *
+ * Seed-thread behaviours (samples/README.md: scenario -> seed -> verdicts):
+ *
+ *   oomhog lockheld   -d DEV        the oom_reaper gives up on mmap_lock
+ *                                   contention: a /proc/PID/mem reader holds
+ *                                   the victim's mmap_lock for read while
+ *                                   GUP faults pages of a throttled DEV
+ *                                   mapping in, a writer waits for the write
+ *                                   lock (/proc/PID/clear_refs), so every
+ *                                   trylock fails
+ *   oomhog racedexit  -d DEV -m MB -k KB  a large anon victim whose D-state
+ *                                   thread leaves its read about 2.0-2.15 s
+ *                                   after the kill: the reaper and exit_mmap
+ *                                   unmap the same mm at once
+ *   oomhog exitedvictim -m MB       the victim (one thread, MB of shared
+ *                                   memory) exits at once; bystanders keep
+ *                                   charging while its exit_mmap runs: the
+ *                                   scan no longer sees it, a new victim is
+ *                                   chosen within milliseconds
+ *   oomhog memfd      -d DEV        MAP_SHARED memfd memory the reaper cannot
+ *                                   free (shmem), a D-state thread
+ *   oomhog vforkmm    -d DEV        one mm shared by the parent, a
+ *                                   clone(CLONE_VM) child (in a D-state read)
+ *                                   and a vfork child (allocating)
+ *   oomhog bypass     -d DEV        a process SIGKILLed by userspace, stuck
+ *                                   in D state, is chosen: "already exiting",
+ *                                   marked without a kill
+ *   oomhog mlocked    -d DEV        like reaped with all memory mlocked
+ *                                   (the reaper frees it since 5.18)
+ *
  * Options: -d DEV (block device for the D-state read), -r MB (read size,
  * default 4), -m MB (victim size, default 0 = grow until killed),
  * -b N (bystanders, default 3), -s MB (bystander step, default 1),
  * -i MS (bystander step interval, default 20), -w MS (delay before the
- * bystanders start, default 1000).
+ * bystanders start, default 1000), -k KB (racedexit: size of the timed
+ * read, default 1112), -c MB (bystander cap, 0 = grow until killed).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,7 +83,7 @@
 #define MB (1024UL * 1024UL)
 
 static const char *dev;
-static unsigned long read_mb = 4, victim_mb, step_mb = 1;
+static unsigned long read_mb = 4, victim_mb, step_mb = 1, race_kb = 1112, cap_mb;
 static int nbystanders = 3, step_ms = 20, start_ms = 1000;
 static struct timespec t0;
 
@@ -201,6 +231,15 @@ static void bystander(int i)
 	setname(name);
 	msleep(start_ms);
 	logmsg("%s: allocating %lu MB every %d ms", name, step_mb, step_ms);
+	if (cap_mb) {	/* bounded: exit once it holds cap_mb */
+		for (unsigned long got = 0; got < cap_mb; got += step_mb) {
+			grab(step_mb * MB, 0);
+			if (step_ms)
+				msleep(step_ms);
+		}
+		logmsg("%s: holds %lu MB, exits", name, cap_mb);
+		_exit(0);
+	}
 	grow(0, 0, step_mb, step_ms);
 }
 
@@ -361,6 +400,8 @@ static void mode_pinned(void)
 	exit(0);
 }
 
+#include "oomhog-seeds.h"
+
 int main(int argc, char **argv)
 {
 	const char *mode;
@@ -368,13 +409,14 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: oomhog selfexit|reaped|unreapable|sharedmm|pinned "
-			"[-d DEV] [-r MB] [-m MB] [-b N] [-s MB] [-i MS] [-w MS]\n");
+		fprintf(stderr, "usage: oomhog selfexit|reaped|unreapable|sharedmm|pinned|"
+			"lockheld|racedexit|exitedvictim|memfd|vforkmm|bypass|mlocked "
+			"[-d DEV] [-r MB] [-m MB] [-b N] [-s MB] [-i MS] [-w MS] [-k KB] [-c MB]\n");
 		return 2;
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "d:r:m:b:s:i:w:")) != -1) {
+	while ((c = getopt(argc, argv, "d:r:m:b:s:i:w:k:c:")) != -1) {
 		switch (c) {
 		case 'd': dev = optarg; break;
 		case 'r': read_mb = strtoul(optarg, NULL, 0); break;
@@ -383,6 +425,8 @@ int main(int argc, char **argv)
 		case 's': step_mb = strtoul(optarg, NULL, 0); break;
 		case 'i': step_ms = atoi(optarg); break;
 		case 'w': start_ms = atoi(optarg); break;
+		case 'k': race_kb = strtoul(optarg, NULL, 0); break;
+		case 'c': cap_mb = strtoul(optarg, NULL, 0); break;
 		default: return 2;
 		}
 	}
@@ -397,6 +441,8 @@ int main(int argc, char **argv)
 		mode_sharedmm();
 	else if (!strcmp(mode, "pinned"))
 		mode_pinned();
+	else if (seed_mode(mode))
+		;	/* does not return */
 	else {
 		fprintf(stderr, "oomhog: unknown mode %s\n", mode);
 		return 2;

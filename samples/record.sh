@@ -3,6 +3,8 @@
 # OUTDIR/NAME.dat (trace-cmd extract from a private tracefs instance) and
 # OUTDIR/NAME.dmesg (the kernel log lines of the run, plain [seconds] form).
 # Only touches its own instance under /sys/kernel/tracing/instances/.
+# RECORD_SCOPE=tree limits the events to the scenario's processes and the
+# oom_reaper (see below); RECORD_BUFFER_KB sets the buffer per CPU.
 set -u
 NAME=${1:?usage: record.sh NAME [OUTDIR]}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -57,6 +59,19 @@ enable kmem/rss_stat "curr == 0"
 enable mmap_lock
 enable printk/console
 log "events:$ENABLED"
+
+# RECORD_SCOPE=tree (the seed scenarios' samples): only events in the
+# context of this script's process tree (event-fork), the oom_reaper
+# kthread and the idle task, so that a busy machine's other work does not
+# fill the sample.  Events that fire in interrupt context while an
+# unrelated task runs (wake_reaper from its timer, sched_process_free
+# from RCU) may be missing; samples/README.md says which.
+if [ "${RECORD_SCOPE:-all}" = tree ]; then
+	REAPER=$(pgrep -x oom_reaper | head -n 1)
+	echo 1 > "$IDIR/options/event-fork" || { log "no event-fork option"; exit 2; }
+	echo "$$ 0 ${REAPER:-}" > "$IDIR/set_event_pid" || { log "cannot set set_event_pid"; exit 2; }
+	log "scope: pids $$ (and its children), 0, oom_reaper ${REAPER:-?}"
+fi
 
 LAST=$(dmesg | tail -n 1)
 : > "$IDIR/trace"

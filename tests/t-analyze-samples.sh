@@ -66,18 +66,19 @@ check "unreapable: first victim ineffective" [ "$(sql $D "select count(*) from v
 check "unreapable: reaper left the shmem" [ "$(sql $D 'select left_kb >= '"$shm"' from reaper_runs where victim=0')" = 1 ]
 check "unreapable: one episode" [ "$(sql $D 'select count(*) from episodes')" = 1 ]
 
-# ---- sharedmm: both processes one group, shared-mm
+# ---- sharedmm: one victim per mark_victim, the SIGKILLed sharer in sharers
 D=$T_OUT/sharedmm.db
 mv=$(sql $D "select target from events where name='oom:mark_victim'")
 other=$(sql $D "select target from events where name='signal:signal_generate' and target != $mv and ts_ns > (select ts_ns from events where name='oom:mark_victim') order by ts_ns limit 1")
-check "sharedmm: two victims" [ "$(sql $D 'select count(*) from victims')" = 2 ]
-check "sharedmm: the marked one and the SIGKILLed sharer" [ "$(sql $D 'select group_concat(pid) from (select pid from victims order by id)')" = "$mv,$other" ]
-check "sharedmm: one group" [ "$(sql $D 'select count(distinct grp) from victims where grp is not null')" = 1 ]
-check "sharedmm: group = first victim" [ "$(sql $D 'select min(grp) || max(grp) from victims')" = "00" ]
-check "sharedmm: shared-mm verdicts" [ "$(sql $D "select count(*) from verdicts where kind='shared-mm'")" = 2 ]
-check "sharedmm: shared-mm headline" [ "$(sql $D "select count(*) from victims where verdict='shared-mm'")" = 2 ]
+check "sharedmm: one victim (one mark_victim)" [ "$(sql $D 'select count(*) from victims')" = 1 ]
+check "sharedmm: the victim is the marked one" [ "$(sql $D 'select pid from victims')" = "$mv" ]
+check "sharedmm: the SIGKILLed sharer is in sharers, of victim 0" [ "$(sql $D 'select victim || ":" || pid from sharers')" = "0:$other" ]
+check "sharedmm: the sharer created the victim by clone(CLONE_VM)" [ "$(sql $D "select created || ',' || parent from sharers")" = "clone(CLONE_VM),1" ]
+check "sharedmm: the sharer's exit is recorded" [ "$(sql $D "select exit_ns = (select max(ts_ns) from events where name='sched:sched_process_exit' and target=$other) from sharers")" = 1 ]
+check "sharedmm: shared-mm verdict" [ "$(sql $D "select count(*) from verdicts where kind='shared-mm'")" = 1 ]
+check "sharedmm: shared-mm headline" [ "$(sql $D "select verdict from victims")" = shared-mm ]
 check "sharedmm: not unnecessary" [ "$(sql $D "select count(*) from verdicts where kind='unnecessary'")" = 0 ]
-check "sharedmm: freed at the shared mm's exit_mmap" [ "$(sql $D "select count(*) from victims where last_freed_ns = (select ts_ns from events where name='mmap:exit_mmap' and pid=$other and ts_ns > kill_ns order by ts_ns limit 1)")" = 2 ]
+check "sharedmm: freed at the shared mm's exit_mmap, in the sharer" [ "$(sql $D "select count(*) from victims where last_freed_ns = (select ts_ns from events where name='mmap:exit_mmap' and pid=$other and ts_ns > kill_ns order by ts_ns limit 1)")" = 1 ]
 
 # ---- pinned: victim gone from the task list, mm pinned: bystanders unnecessary
 D=$T_OUT/pinned.db

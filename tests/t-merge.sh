@@ -25,6 +25,15 @@ check "unnecessary kills kept" [ "$(sql "$f" "select count(*) from victims where
 check "every source in one origin's range" [ "$(sql "$f" "select count(*) from sources m where (select count(*) from origins o where m.id between o.first_source and o.first_source + o.sources - 1) != 1")" = 0 ]
 check "episodes' first victims shifted with them" [ "$(sql "$f" "select count(*) from episodes e join origins o on e.id between o.first_episode and o.first_episode + o.episodes - 1 where e.first_victim not between o.first_victim and o.first_victim + o.victims - 1")" = 0 ]
 
+# the kills' memory pictures (oom_memory, from kernel logs) follow their victims
+c=$T_OUT/web3.db
+"$OOMLENS" import -q "$SAMPLES/pinned.dmesg" -o "$c" 2>/dev/null
+sql "$c" "insert or replace into meta values ('hostname', 'web3')"
+"$OOMLENS" merge "$a" "$c" -o "$T_OUT/mem.db" 2>/dev/null
+mc=$(sql "$c" "select count(*) from oom_memory")
+check "memory pictures kept ($mc rows)" [ "$mc" -gt 0 ] && [ "$(sql "$T_OUT/mem.db" "select count(*) from oom_memory")" = "$(($(sql "$a" "select count(*) from oom_memory") + mc))" ]
+check "memory pictures follow their victims" [ "$(sql "$T_OUT/mem.db" "select group_concat(v.pid || ':' || n, ',') from (select victim, count(*) as n from oom_memory group by victim) m join victims v on v.id = m.victim join origins o on v.id between o.first_victim and o.first_victim + o.victims - 1 where o.host = 'web3' order by v.id")" = "$(sql "$c" "select group_concat(v.pid || ':' || n, ',') from (select victim, count(*) as n from oom_memory group by victim) m join victims v on v.id = m.victim order by v.id")" ]
+
 "$OOMLENS" report "$f" >"$T_OUT/report.txt"
 check "report exits 0" [ $? = 0 ]
 check "report groups by host" sh -c "grep '^== host ' '$T_OUT/report.txt' | tr '\n' ' ' | grep -qx '== host web1 == host web2 '"

@@ -31,7 +31,7 @@ EPISODE = {"id": I, "domain": S, "start_ns": opt(I), "end_ns": opt(I),
            "duration_s": opt(*F), "unnecessary": I, "victims": list}
 VICTIM = {"id": I, "episode": I, "pid": I, "tgid": I, "comm": opt(S),
           "domain": opt(S), "uid": opt(I), "oom_score_adj": opt(I),
-          "bypass": B, "shares_mm_with": opt(I), "trigger": dict,
+          "bypass": B, "sharers": list, "trigger": dict,
           "memory_kb": dict, "kill_ns": opt(I), "time_to_skip_s": opt(*F),
           "time_to_free_s": opt(*F), "skip": dict, "freed": dict,
           "exit_ns": opt(I), "exit_since_kill_s": opt(*F),
