@@ -178,6 +178,32 @@ static int check_schema(struct ol_store *st)
 	return 0;
 }
 
+/*
+ * A writer that died before any of its pages reached the file (a crashed
+ * import child: a schema-2 import fits in SQLite's cache for a while)
+ * leaves a journal without a header.  It is not hot, the file is intact,
+ * and SQLite leaves it there for good.  With the write lock held no live
+ * writer owns it (a hot one was rolled back when the lock was taken):
+ * remove it.  Best effort: another writer at work keeps its journal.
+ */
+static void drop_stale_journal(struct ol_store *st)
+{
+	static const unsigned char zero[8];
+	unsigned char head[8];
+	char *j = ol_strdupf("%s-journal", st->path);
+	int fd = j ? open(j, O_RDONLY | O_CLOEXEC) : -1;
+	bool stale = fd >= 0 && (read(fd, head, sizeof(head)) != (ssize_t)sizeof(head) ||
+				 !memcmp(head, zero, sizeof(head)));
+
+	if (fd >= 0)
+		close(fd);
+	if (stale && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		unlink(j);
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	}
+	free(j);
+}
+
 static struct ol_store *store_open(const char *path, bool bulk, char **err)
 {
 	struct ol_store *st;
@@ -217,6 +243,8 @@ static struct ol_store *store_open(const char *path, bool bulk, char **err)
 	if (exec(st, st->tmp ? "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF"
 			     : "PRAGMA synchronous = NORMAL"))
 		goto fail;
+	if (!st->tmp && !st->created)
+		drop_stale_journal(st);
 	return st;
 fail:
 	if (err)
