@@ -2,9 +2,17 @@
 # `make SANITIZE=address,undefined` builds with sanitizers,
 # `make DEVELOPER=0` drops -Werror.
 
+# Install layout (GNU names; `make install PREFIX=/usr DESTDIR=/tmp/root`).
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+DATADIR	?= $(PREFIX)/share
+MANDIR	?= $(DATADIR)/man
+DOCDIR	?= $(DATADIR)/doc/oomlens
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+STATEDIR ?= /var/lib/oomlens
 DESTDIR	?=
+INSTALL	?= install
 CC	?= cc
 O	:= build
 
@@ -20,6 +28,11 @@ DEB_PKGS := build-essential pkg-config libtracecmd-dev libtracefs-dev \
 	    libtraceevent-dev libsqlite3-dev libncurses-dev trace-cmd sqlite3 \
 	    tmux python3 util-linux procps zlib1g-dev liblzma-dev libzstd-dev \
 	    libbz2-dev libjansson-dev gzip xz-utils zstd bzip2
+# Installation, man pages, completion, the unit and the Debian package
+# (t-man, t-completion, t-unit, t-deb).
+DEB_PKGS += mandoc bash-completion systemd debhelper dpkg-dev fakeroot lintian
+# Fleet outputs checked against the real consumers (t-metrics, t-clickhouse).
+DEB_PKGS += prometheus prometheus-node-exporter curl clickhouse-server clickhouse-client
 DEB_BROWSER := chromium
 # `make scenarios KERNEL=...`: the scenario VM (samples/vm)
 DEB_VM := qemu-system-x86 busybox-static cpio
@@ -44,7 +57,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -I. $(PKG_CFLAGS) -D_GNU_SOURCE \
+ALL_CFLAGS = -std=gnu11 $(CPPFLAGS) $(CFLAGS) $(WARN) -I. $(PKG_CFLAGS) -D_GNU_SOURCE \
 	     -MMD -MP
 # libbz2 has no pkg-config file (Debian's libbz2-dev, in DEB_PKGS)
 LIBS	= $(PKG_LIBS) -lbz2 -lm
@@ -57,6 +70,8 @@ LIB_SRC	:= $(sort $(wildcard collect/*.c analyze/*.c reports/*.c tui/*.c))
 CMD_SRC	:= $(sort $(wildcard cmd/*.c))
 CMD_OBJ	:= $(CMD_SRC:%.c=$(O)/%.o)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
+MAN_SRC	:= $(sort $(wildcard man/*.1 man/*.5))
+MAN_OUT	:= $(MAN_SRC:man/%=$(O)/man/%)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
@@ -65,7 +80,7 @@ SAMPLE_SRC := $(sort $(wildcard samples/*.c))
 SAMPLE_BIN := $(SAMPLE_SRC:samples/%.c=$(O)/samples/%)
 PROG	:= oomlens
 
-all: check-pkgs $(PROG) $(SAMPLE_BIN)
+all: check-pkgs $(PROG) $(SAMPLE_BIN) man $(O)/oomlens-watch.service
 
 check-pkgs:
 	@for pd in $(PKG_DEBS); do p=$${pd%%:*}; d=$${pd#*:}; \
@@ -80,6 +95,19 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Man pages are mdoc, written by hand; the build only fills in the version.
+man: $(MAN_OUT)
+$(O)/man/%: man/% version.h
+	@mkdir -p $(dir $@)
+	$(quiet) MAN $@
+	$(Q)sed "s/@VERSION@/$$(sed -n 's/^#define OL_VERSION[^"]*"\(.*\)"/\1/p' version.h)/" $< >$@
+
+# The unit names the installed binary and state directory.
+$(O)/oomlens-watch.service: systemd/oomlens-watch.service.in Makefile
+	@mkdir -p $(dir $@)
+	$(quiet) GEN $@
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g' $< >$@
 
 $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -125,6 +153,11 @@ check: deps
 	@-$(MAKE) --no-print-directory deps-browser
 	@sh tests/run.sh
 
+# libFuzzer harnesses (clang): each for FUZZ_SECONDS, going on past findings.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@nice -n 10 sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench.sh
@@ -157,12 +190,32 @@ deps-vm:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-install: all
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+# The unit is generated for this BINDIR/STATEDIR: rebuild it every time.
+install: check-pkgs $(PROG) man
+	@rm -f $(O)/oomlens-watch.service
+	@$(MAKE) --no-print-directory $(O)/oomlens-watch.service
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 755 $(INSTALL_STRIP) $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	$(INSTALL) -m 644 $(filter %.1,$(MAN_OUT)) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(filter %.5,$(MAN_OUT)) $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 completion/oomlens.bash $(DESTDIR)$(BASHCOMPDIR)/oomlens
+	$(INSTALL) -m 644 $(O)/oomlens-watch.service $(DESTDIR)$(UNITDIR)/oomlens-watch.service
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+
+# A stripped binary (a distribution package strips on its own: dh_strip).
+install-strip:
+	@$(MAKE) --no-print-directory install INSTALL_STRIP=-s
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(BASHCOMPDIR)/oomlens \
+	      $(DESTDIR)$(UNITDIR)/oomlens-watch.service $(DESTDIR)$(DOCDIR)/README.md \
+	      $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_SRC)))) \
+	      $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_SRC))))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(O) $(PROG)
 
-.PHONY: all check-pkgs deps deps-browser deps-vm demo check bench scenarios install clean
+.PHONY: all check-pkgs deps deps-browser deps-vm demo check bench scenarios install install-strip uninstall man clean
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

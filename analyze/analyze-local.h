@@ -53,6 +53,16 @@ unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t 
 /* String value, unescaped into @buf (truncated); false if absent. */
 bool ol_json_str(const char *json, const char *key, char *buf, size_t len);
 
+/* -------- build.c: the analysis on an open handle (merge.c: empty tables) -------- */
+int ol_analyze_handle(void *sqlite_db, char **err);
+
+/* -------- merge.c: the origins table of a merged database -------- */
+extern const char ol_merge_ddl[];
+
+/* -------- origins.c: a merged database's origins (into @a) -------- */
+int ol_load_origins(sqlite3 *db, struct ol_analysis *a);
+void ol_origins_free(struct ol_analysis *a);
+
 /* -------- era.c -------- */
 enum ol_exit_rule {
 	EXIT_RULE_UNKNOWN,
@@ -307,6 +317,7 @@ void ol_mem_line(struct ol_build *b, struct ol_pending *p, const char *msg);
 void ol_mem_attach(struct ol_build *b, struct ol_pending *p, int vi);
 int ol_mem_write(struct ol_build *b);
 extern const char *const ol_mem_ddl[];
+int ol_mem_load(sqlite3 *db, struct ol_analysis *a);
 /* tables.c */
 int ol_write_tables(struct ol_build *b, char **err);
 
@@ -360,9 +371,12 @@ struct ol_row {
 struct ol_evrow {
 	int64_t id, ts;
 	int cpu, pid, tgid, target;
-	ptrdiff_t comm, fields;
+	ptrdiff_t comm, fields;		/* fields -1: typed, see ol_reader_fields() */
+	int name;			/* names.id */
 	uint8_t kind;			/* enum ol_kind */
+	uint8_t nulls;			/* typed column i is NULL: bit i */
 	bool reaper;
+	int64_t v[4];			/* typed columns a..d */
 };
 
 struct ol_batch {
@@ -384,6 +398,13 @@ struct ol_reader;
 struct ol_reader *ol_reader_start(sqlite3 *db, bool by_id, bool threaded, char **err);
 /* The next batch of rows (valid until the next call); NULL at the end. */
 const struct ol_batch *ol_reader_next(struct ol_reader *rd);
+/*
+ * The JSON fields of row @e of @bt, built from the typed columns when the
+ * row has them (only when asked: most rows of a flood never are); valid
+ * until the next call.
+ */
+const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
+			     const struct ol_evrow *e);
 /*
  * Stops and joins the threads, frees @rd (NULL: returns -1): 0, or -1
  * when reading failed (*err set).  Also right after the caller stopped

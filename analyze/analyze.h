@@ -208,6 +208,15 @@ struct ol_victim {
 	char		*invoker;		/* comm of the task that invoked the OOM killer */
 	int64_t		memcg_usage_kb, memcg_limit_kb;	/* "memory: usage .., limit .." */
 	size_t		ntasks;			/* rows in oom_tasks for this kill */
+	/*
+	 * The report's memory picture, summarised (analyze/mempic.c; NULL
+	 * when the report printed none): where the memory was, the zones
+	 * near their watermarks, the killed task's rank by badness.  ASCII
+	 * text but for the task names inside, which are untrusted.
+	 */
+	char		*picture_memory, *picture_watermarks, *picture_badness;
+	int		origin;			/* index into ol_analysis.origins
+						 * (merged databases only) */
 };
 
 struct ol_episode {
@@ -216,6 +225,17 @@ struct ol_episode {
 	int64_t		start_ns, end_ns;	/* first kill .. last freed/exit */
 	size_t		first, count;		/* victims[first .. first+count) */
 	int		unnecessary;		/* number of unnecessary kills */
+	int		origin;			/* as ol_victim.origin */
+};
+
+/*
+ * Where the victims of a merged database (`oomlens merge`) were recorded;
+ * strings owned, "" when unknown.  Times of two origins are on different
+ * clocks and never compared.
+ */
+struct ol_origin {
+	char		*host, *boot_id, *kernel, *clock, *db_path;
+	long long	lost_total;		/* -1 unknown */
 };
 
 /* Percentiles over all (non-bypass) victims with a known time-to-free. */
@@ -231,6 +251,7 @@ struct ol_analysis {
 	/* header (strings owned; "" when unknown) */
 	char		*db_path;
 	char		*kernel, *hostname, *clock, *sources, *era;
+	char		*boot_id;		/* meta boot_id (recordings); "" unknown */
 	int		cpus;
 	long long	lost_total;		/* -1 unknown */
 	int64_t		first_ns, last_ns;	/* recording span */
@@ -242,6 +263,10 @@ struct ol_analysis {
 	struct ol_sharer	*sharers;	/* sorted by victim, then SIGKILL time */
 	size_t			nsharers;
 	struct ol_summary	summary;
+
+	/* a merged database: one origin per input; 0 / NULL otherwise */
+	struct ol_origin	*origins;
+	size_t			norigins;
 
 	/*
 	 * ol_analysis_load() keeps every victim's points, their details and
@@ -280,6 +305,16 @@ void ol_analysis_free(struct ol_analysis *a);
 
 /* Time from kill to x, or OL_NONE when either is unknown. */
 int64_t ol_since_kill(const struct ol_victim *v, int64_t ts_ns);
+
+/*
+ * Merge the analyses of the oomlens databases @inputs[0..@n) into the new
+ * database @out (README.md "oomlens merge"): each input becomes one
+ * origin (host, boot id, kernel release, clock) and keeps it.  Refuses an
+ * existing @out, an input without a current analysis, a merged input and
+ * the same recording twice.  All or nothing: on failure nothing is left
+ * at @out.  0, or -1 with *@err naming the file (free() it).
+ */
+int ol_merge(const char *out, const char *const *inputs, size_t n, char **err);
 
 /*
  * Comparing recordings (compare.c): the figures `oomlens diff` sets side

@@ -44,7 +44,7 @@ static int build_init(struct ol_build *b, sqlite3 *db, char **err)
 }
 
 /* Same as ol_analyze_db() on an open sqlite3 handle (passed as void *). */
-static int analyze_handle(void *sqlite_db, char **err)
+int ol_analyze_handle(void *sqlite_db, char **err)
 {
 	struct ol_build b;
 	int rc = -1, s;
@@ -84,7 +84,7 @@ int ol_analyze_db(const char *path, char **err)
 
 	if (!st)
 		return -1;
-	rc = analyze_handle(ol_store_db(st), err);
+	rc = ol_analyze_handle(ol_store_db(st), err);
 	if (rc && *err) {
 		char *e = ol_fmt("'%s': %s", path, *err);
 

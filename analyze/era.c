@@ -40,13 +40,16 @@ static bool has_format(sqlite3 *db, const char *sys, const char *ev, const char 
 	return found;
 }
 
-/* A database without formats (a kernel log import): fall back on events. */
+/*
+ * A database without formats (a kernel log import): fall back on events.
+ * names holds the name of every stored event (schema 2) and nothing else.
+ */
 static bool has_events(sqlite3 *db, const char *name)
 {
 	sqlite3_stmt *s = NULL;
 	bool found = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM events WHERE name = ?1 LIMIT 1",
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM names WHERE name = ?1 LIMIT 1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);

@@ -113,6 +113,7 @@ static int load_header(sqlite3 *db, struct ol_analysis *a)
 	a->kernel = meta_value(db, "meta", "kernel_release");
 	a->hostname = meta_value(db, "meta", "hostname");
 	a->clock = meta_value(db, "meta", "clock");
+	a->boot_id = meta_value(db, "meta", "boot_id");
 	a->era = meta_value(db, "analysis_meta", "era");
 	a->evidence = meta_value(db, "analysis_meta", "evidence");
 	a->kmsg_only = !strcmp(a->evidence, "kernel-log-only");
@@ -465,6 +466,7 @@ struct ol_analysis *ol_analysis_load(const char *path, char **err)
 	}
 	a->db_path = ol_xstrdup(path);
 	if (load_header(db, a) || load_victims(db, a) || load_details(db, a) ||
+	    ol_mem_load(db, a) || ol_load_origins(db, a) ||
 	    load_sharers(db, a)) {
 		*err = ol_fmt("'%s': cannot read the analysis tables: %s", path, sqlite3_errmsg(db));
 		ol_analysis_free(a);
@@ -496,6 +498,9 @@ void ol_analysis_free(struct ol_analysis *a)
 		free(v->oom_memcg);
 		free(v->task_memcg);
 		free(v->invoker);
+		free(v->picture_memory);
+		free(v->picture_watermarks);
+		free(v->picture_badness);
 		for (k = 0; k < v->nverdicts; k++)
 			free(v->verdicts[k].evidence);
 		free(v->verdicts);
@@ -521,10 +526,12 @@ void ol_analysis_free(struct ol_analysis *a)
 	for (i = 0; i < a->nepisodes; i++)
 		free(a->episodes[i].domain);
 	free(a->episodes);
+	ol_origins_free(a);
 	free(a->db_path);
 	free(a->kernel);
 	free(a->hostname);
 	free(a->clock);
+	free(a->boot_id);
 	free(a->sources);
 	free(a->era);
 	free(a->evidence);

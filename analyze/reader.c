@@ -40,8 +40,26 @@
 #define BATCH_TEXT	(1u << 20)	/* a batch ends early past 1 MB of text */
 #define CHUNK_IDS	16384
 
-#define SELECT_COLS	"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, tgid FROM events "
-enum { C_ID, C_TS, C_CPU, C_PID, C_NAME, C_FIELDS, C_COMM, C_TARGET, C_TGID };
+/*
+ * The ev table of schema 2 (collect/schema.c): name and comm are ids into
+ * the names and strings tables, read once into memory; an event's fields
+ * are either the JSON text of `fields` or the typed columns a..d that
+ * names.f1..f4 describe, which are turned back into the same JSON text
+ * here (the handlers read fields by name, whatever the layout).  tgid is
+ * not stored: the caller takes it from the tasks table.
+ */
+#define SELECT_COLS	"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, a, b, c, d FROM ev "
+enum { C_ID, C_TS, C_CPU, C_PID, C_NAME, C_FIELDS, C_COMM, C_TARGET, C_A };
+#define NCOLS		4
+
+/* One names row: the kind and, for typed rows, each column's JSON key. */
+struct rname {
+	uint8_t kind;			/* enum ol_kind; K_NONE: unknown id */
+	int nf;				/* typed columns, 0: JSON fields */
+	char type[NCOLS];		/* i, p, s */
+	char *pre[NCOLS];		/* "{\"key\":" or ",\"key\":" */
+	size_t prelen[NCOLS];
+};
 
 struct rthread {
 	struct ol_reader *rd;
@@ -62,6 +80,12 @@ struct rthread {
 };
 
 struct ol_reader {
+	struct rname *names;		/* by names.id */
+	int nnames;
+	char **strs;			/* strings.text by id */
+	int nstrs;
+	int reaper_comm;		/* strings.id of "oom_reaper", -1 none */
+	char *scratch;			/* ol_reader_fields()'s, TYPED_MAX bytes */
 	bool threaded, chunked;
 	int nr;				/* readers */
 	int cur;			/* the reader whose batch comes next */
@@ -76,36 +100,6 @@ struct ol_reader {
 static int col_or(sqlite3_stmt *s, int i, int dflt)
 {
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? dflt : sqlite3_column_int(s, i);
-}
-
-/*
- * Appends column @col's text (@dflt when NULL) with its NUL: offset, or
- * -1.  Up to the first NUL, all a C string shows the handlers (strlen()
- * is cheaper than one more sqlite3_column_bytes() call).
- */
-static ptrdiff_t put_text(struct ol_batch *bt, sqlite3_stmt *s, int col, const char *dflt)
-{
-	const char *t = (const char *)sqlite3_column_text(s, col);
-	size_t len, off = bt->tlen;
-
-	if (!t)
-		t = dflt;
-	len = strlen(t);
-	if (off + len + 1 > bt->tcap) {
-		size_t cap = bt->tcap ? bt->tcap : BATCH_TEXT / 4;
-		char *p;
-
-		while (cap < off + len + 1)
-			cap *= 2;
-		if (!(p = realloc(bt->text, cap)))
-			return -1;
-		bt->text = p;
-		bt->tcap = cap;
-	}
-	memcpy(bt->text + off, t, len);
-	bt->text[off + len] = 0;
-	bt->tlen = off + len + 1;
-	return (ptrdiff_t)off;
 }
 
 /* Binds the next chunk of @rt; false when it starts past the last id. */
@@ -126,37 +120,160 @@ static bool next_chunk(struct rthread *rt)
 	return true;
 }
 
+/* Room for @n more bytes of text in @bt: a pointer to them, NULL out of memory. */
+static char *reserve(struct ol_batch *bt, size_t n)
+{
+	if (bt->tlen + n > bt->tcap) {
+		size_t cap = bt->tcap ? bt->tcap : BATCH_TEXT / 4;
+		char *p;
+
+		while (cap < bt->tlen + n)
+			cap *= 2;
+		if (!(p = realloc(bt->text, cap)))
+			return NULL;
+		bt->text = p;
+		bt->tcap = cap;
+	}
+	return bt->text + bt->tlen;
+}
+
+/* Appends @t (NUL-terminated) with its NUL: the offset, or -1. */
+static ptrdiff_t put_str(struct ol_batch *bt, const char *t)
+{
+	size_t len = strlen(t), off = bt->tlen;
+	char *p = reserve(bt, len + 1);
+
+	if (!p)
+		return -1;
+	memcpy(p, t, len + 1);
+	bt->tlen += len + 1;
+	return (ptrdiff_t)off;
+}
+
+/*
+ * Column @col's text (@dflt when NULL), as put_str(): up to the first NUL,
+ * all a C string shows the handlers.
+ */
+static ptrdiff_t put_text(struct ol_batch *bt, sqlite3_stmt *s, int col, const char *dflt)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+
+	return put_str(bt, t ? t : dflt);
+}
+
+static const char *str_of(const struct ol_reader *rd, sqlite3_stmt *s, int col)
+{
+	int id;
+
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return NULL;
+	id = sqlite3_column_int(s, col);
+	return id > 0 && id < rd->nstrs ? rd->strs[id] : NULL;
+}
+
+/* @v in decimal (@hex: "0x" and lowercase hex of its bits) at @p: the end. */
+static char *put_num(char *p, int64_t v, bool hex)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u = (uint64_t)v;
+
+	if (hex) {
+		do
+			*--t = "0123456789abcdef"[u & 15];
+		while (u >>= 4);
+		*p++ = '"';
+		*p++ = '0';
+		*p++ = 'x';
+	} else {
+		if (v < 0)
+			u = -u;
+		do
+			*--t = (char)('0' + u % 10);
+		while (u /= 10);
+		if (v < 0)
+			*--t = '-';
+	}
+	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
+	p += tmp + sizeof(tmp) - t;
+	if (hex)
+		*p++ = '"';
+	return p;
+}
+
+/* Room for one typed row's JSON: NCOLS keys of < 80 and strings of < 256. */
+#define TYPED_MAX	(NCOLS * (84 + 260) + 4)
+
+/*
+ * The JSON fields of a typed row, as the importer wrote them in schema 1
+ * (strings in typed columns need no escapes).
+ */
+const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
+			     const struct ol_evrow *e)
+{
+	const struct rname *n;
+	char *p = rd->scratch;
+	int i;
+
+	if (e->fields >= 0)
+		return bt->text + e->fields;
+	n = &rd->names[e->name];
+	for (i = 0; i < n->nf; i++) {
+		memcpy(p, n->pre[i], n->prelen[i]);
+		p += n->prelen[i];
+		if (e->nulls & (1u << i)) {
+			memcpy(p, "null", 4);
+			p += 4;
+		} else if (n->type[i] == 's') {
+			const char *t = e->v[i] > 0 && e->v[i] < rd->nstrs ? rd->strs[e->v[i]] : NULL;
+			size_t len = t ? strnlen(t, 255) : 0;
+
+			*p++ = '"';
+			memcpy(p, t ? t : "", len);
+			p += len;
+			*p++ = '"';
+		} else {
+			p = put_num(p, e->v[i], n->type[i] == 'p');
+		}
+	}
+	*p++ = '}';
+	*p = 0;
+	return rd->scratch;
+}
+
 /*
  * Copies the current row of @rt->s into @e (text into @bt): 0, or -1 out
  * of memory.  The column reads of the one-thread loop: comm only for
  * mark_victim, signal, console and exit_mmap, target for oom:*, sched:*,
- * signal and newtask, tgid for newtask, fields for every kind but
- * K_OTHER; a NULL name is passed on as a row of kind K_NONE (its ts still
- * counts for the time order check).
+ * signal and newtask, fields for every kind but K_OTHER; an unknown name
+ * is passed on as a row of kind K_NONE (its ts still counts for the time
+ * order check).
  */
 static int copy_row(struct rthread *rt, struct ol_batch *bt, struct ol_evrow *e)
 {
+	const struct ol_reader *rd = rt->rd;
 	sqlite3_stmt *s = rt->s;
-	const char *name, *c;
+	const struct rname *n;
 	ptrdiff_t off;
+	int name, comm;
 
 	e->id = sqlite3_column_int64(s, C_ID);
 	e->ts = sqlite3_column_int64(s, C_TS);
-	if (!(name = (const char *)sqlite3_column_text(s, C_NAME))) {
+	name = sqlite3_column_int(s, C_NAME);
+	if (name <= 0 || name >= rd->nnames || rd->names[name].kind == K_NONE) {
 		e->kind = K_NONE;
 		return 0;
 	}
-	e->kind = (uint8_t)ol_kind_of(name, (size_t)sqlite3_column_bytes(s, C_NAME));
+	n = &rd->names[name];
+	e->kind = n->kind;
 	e->cpu = sqlite3_column_int(s, C_CPU);
 	e->pid = sqlite3_column_int(s, C_PID);
 	e->tgid = e->target = -1;
 	e->comm = e->fields = -1;
+	comm = sqlite3_column_type(s, C_COMM) == SQLITE_NULL ? -1 : sqlite3_column_int(s, C_COMM);
 	/* the oom_reaper kthread is the first task seen with that comm: flag
 	 * rows until one with a usable pid is flagged (the caller has its pid
 	 * before it sees any later row of this reader) */
-	e->reaper = !rt->reaper_seen && sqlite3_column_bytes(s, C_COMM) == 10 &&
-		    (c = (const char *)sqlite3_column_text(s, C_COMM)) &&
-		    !memcmp(c, "oom_reaper", 10);
+	e->reaper = !rt->reaper_seen && comm >= 0 && comm == rd->reaper_comm;
 	if (e->reaper && e->pid >= 0)
 		rt->reaper_seen = true;
 	switch (e->kind) {
@@ -165,11 +282,14 @@ static int copy_row(struct rthread *rt, struct ol_batch *bt, struct ol_evrow *e)
 	case K_MARK_VICTIM:
 	case K_SIGNAL:
 	case K_CONSOLE:
-	case K_EXIT_MMAP:
-		if ((off = put_text(bt, s, C_COMM, "")) < 0)
+	case K_EXIT_MMAP: {
+		const char *t = str_of(rd, s, C_COMM);
+
+		if ((off = put_str(bt, t ? t : "")) < 0)
 			return -1;
 		e->comm = off;
 		break;
+	}
 	default:
 		break;
 	}
@@ -182,19 +302,114 @@ static int copy_row(struct rthread *rt, struct ol_batch *bt, struct ol_evrow *e)
 	case K_SKIP_REAPING:
 	case K_PROCESS_EXIT:
 	case K_PROCESS_FREE:
-		e->target = col_or(s, C_TARGET, -1);
-		break;
 	case K_NEWTASK:
 		e->target = col_or(s, C_TARGET, -1);
-		e->tgid = col_or(s, C_TGID, -1);
 		break;
 	default:
 		break;
+	}
+	if (n->nf && sqlite3_column_type(s, C_FIELDS) == SQLITE_NULL) {
+		int i;
+
+		e->name = name;
+		e->nulls = 0;
+		for (i = 0; i < n->nf; i++)
+			/* 0 is rare: only then ask whether it was NULL */
+			if (!(e->v[i] = sqlite3_column_int64(s, C_A + i)) &&
+			    sqlite3_column_type(s, C_A + i) == SQLITE_NULL)
+				e->nulls |= (uint8_t)(1u << i);
+		return 0;
 	}
 	if ((off = put_text(bt, s, C_FIELDS, "{}")) < 0)
 		return -1;
 	e->fields = off;
 	return 0;
+}
+
+/*
+ * The names and strings tables into @rd: 0, or -1 (*err set).  Read
+ * after the readers' snapshot is taken (a row of a later name is K_NONE).
+ */
+static int load_dicts(struct ol_reader *rd, sqlite3 *db, char **err)
+{
+	sqlite3_stmt *s = NULL;
+	int ret = -1;
+
+	rd->reaper_comm = -1;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT max(id) FROM names), (SELECT max(id) FROM strings)",
+			       -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
+		goto sqlerr;
+	rd->nnames = sqlite3_column_int(s, 0) + 1;
+	rd->nstrs = sqlite3_column_int(s, 1) + 1;
+	sqlite3_finalize(s);
+	s = NULL;
+	rd->names = calloc((size_t)rd->nnames, sizeof(*rd->names));
+	rd->strs = calloc((size_t)rd->nstrs, sizeof(*rd->strs));
+	rd->scratch = malloc(TYPED_MAX);
+	if (!rd->names || !rd->strs || !rd->scratch)
+		goto nomem;
+	if (sqlite3_prepare_v2(db, "SELECT id, name, f1, f2, f3, f4 FROM names", -1, &s,
+			       NULL) != SQLITE_OK)
+		goto sqlerr;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int id = sqlite3_column_int(s, 0), i;
+		const char *name = (const char *)sqlite3_column_text(s, 1);
+		struct rname *n;
+
+		if (id <= 0 || id >= rd->nnames || !name)
+			continue;
+		n = &rd->names[id];
+		n->kind = (uint8_t)ol_kind_of(name, (size_t)sqlite3_column_bytes(s, 1));
+		for (i = 0; i < NCOLS; i++) {
+			const char *f = (const char *)sqlite3_column_text(s, 2 + i);
+
+			if (!f || strlen(f) < 3 || strlen(f) > 80 || f[1] != ':')
+				break;
+			n->type[i] = f[0];
+			if (!(n->pre[i] = ol_fmt("%c\"%s\":", i ? ',' : '{', f + 2)))
+				goto nomem;
+			n->prelen[i] = strlen(n->pre[i]);
+		}
+		n->nf = i;
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(db, "SELECT id, text FROM strings", -1, &s, NULL) != SQLITE_OK)
+		goto sqlerr;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int id = sqlite3_column_int(s, 0);
+		const char *t = (const char *)sqlite3_column_text(s, 1);
+
+		if (id <= 0 || id >= rd->nstrs || !t)
+			continue;
+		if (!(rd->strs[id] = strdup(t)))
+			goto nomem;
+		if (!strcmp(t, "oom_reaper"))
+			rd->reaper_comm = id;
+	}
+	ret = 0;
+	goto out;
+sqlerr:
+	*err = ol_fmt("cannot read the event names: %s", sqlite3_errmsg(db));
+	goto out;
+nomem:
+	*err = ol_fmt("out of memory");
+out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static void free_dicts(struct ol_reader *rd)
+{
+	int i, j;
+
+	for (i = 0; i < rd->nnames; i++)
+		for (j = 0; j < NCOLS; j++)
+			free(rd->names[i].pre[j]);
+	for (i = 0; i < rd->nstrs; i++)
+		free(rd->strs[i]);
+	free(rd->names);
+	free(rd->strs);
+	free(rd->scratch);
 }
 
 /*
@@ -302,8 +517,8 @@ static bool begin_range(sqlite3 *db, int64_t *lo, int64_t *hi)
 
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return false;
-	if (sqlite3_prepare_v2(db, "SELECT (SELECT min(id) FROM events), (SELECT max(id) "
-			       "FROM events), (SELECT sum(events) FROM sources)", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT min(id) FROM ev), (SELECT max(id) "
+			       "FROM ev), (SELECT sum(events) FROM sources)", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(s) != SQLITE_ROW)
 		goto out;
@@ -431,6 +646,13 @@ struct ol_reader *ol_reader_start(sqlite3 *db, bool by_id, bool threaded, char *
 			return NULL;
 		}
 	}
+	if (load_dicts(rd, db, err)) {
+		char *e2 = NULL;
+
+		ol_reader_end(rd, &e2);
+		free(e2);
+		return NULL;
+	}
 	if (threaded)
 		start_threads(rd);
 	if (threaded && (!rd->threaded || rd->stop)) {
@@ -507,6 +729,7 @@ int ol_reader_end(struct ol_reader *rd, char **err)
 		if (i > 0)
 			sqlite3_close(rt->db);
 	}
+	free_dicts(rd);
 	free(rd);
 	return ret;
 }

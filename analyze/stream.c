@@ -299,7 +299,7 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 					break;
 				if (!(r.kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
 					continue;
-				r.fields = bt->text + e->fields;
+				r.fields = ol_reader_fields(rd, bt, e);
 				if (!ol_mm_linked(b, &r))
 					continue;
 				dispatch(b, &r);
@@ -318,7 +318,7 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 				ol_resolve_signal(b, &r);
 				break;
 			}
-			r.fields = bt->text + e->fields;
+			r.fields = ol_reader_fields(rd, bt, e);
 			dispatch(b, &r);
 		}
 	}

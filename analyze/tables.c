@@ -61,7 +61,7 @@ static const char curve_index[] = "CREATE INDEX rss_curve_by_victim ON rss_curve
 /* The analysis DDL, for collect/dbopen.c's reference schema. */
 const char *const *ol_analysis_ddl(void)
 {
-	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 16];
+	static const char *ddl[sizeof(schema) / sizeof(schema[0]) + 17];
 
 	if (!ddl[0]) {
 		size_t i, k;
@@ -72,6 +72,8 @@ const char *const *ol_analysis_ddl(void)
 		/* the memory picture (mempic.c) */
 		for (k = 0; ol_mem_ddl[k] && i + 1 < sizeof(ddl) / sizeof(ddl[0]); k++)
 			ddl[i++] = ol_mem_ddl[k];
+		/* the table only `oomlens merge` creates (merge.c) */
+		ddl[i] = ol_merge_ddl;
 	}
 	return ddl;
 }

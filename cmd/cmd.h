@@ -34,11 +34,15 @@ int cmd_report(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 
 extern const char cmd_import_usage[], cmd_record_usage[], cmd_analyze_usage[],
 	cmd_report_usage[], cmd_tui_usage[], cmd_version_usage[], cmd_help_usage[],
+	cmd_export_usage[], cmd_metrics_usage[], cmd_merge_usage[],
 	cmd_diff_usage[], cmd_summary_usage[];
 
 /* The command named @name, or NULL. */
@@ -58,5 +62,24 @@ int cmd_analyze_after(const char *db, const char *what);
 
 /* "oomlens: '<file>': <err>" unless @err names @file already. */
 void cmd_error_file(const char *file, const char *err);
+
+struct ol_analysis;
+/*
+ * Renders @a into @out for cmd_render(); 0, or -1 with *@err set (a
+ * failed write leaves ferror(@out) set).
+ */
+typedef int cmd_render_fn(const struct ol_analysis *a, FILE *out, void *arg, char **err);
+/*
+ * Load @db's analysis and render it with @render into @output (NULL or
+ * "-": standard output), as report, export and metrics do; what fails is
+ * said on stderr.  Returns the exit status, 0 or 1.
+ */
+int cmd_render(const char *db, const char *output, cmd_render_fn *render, void *arg);
+
+/* Load @db's analysis and write its metrics to @output (NULL: stdout);
+ * also used by `record --watch --metrics` after each episode.  0 or 1. */
+int cmd_metrics_write(const char *db, const char *output);
+/* `record --watch --metrics FILE`: analyze @db, then write @metrics. */
+void cmd_metrics_after_episode(const char *db, const char *metrics);
 
 #endif /* OOMLENS_CMD_H */

@@ -56,7 +56,7 @@ static void list_commands(FILE *f)
 	for (i = 0; i < ol_ncommands; i++)
 		fprintf(f, "   %-32s %s\n", ol_commands[i].synopsis, ol_commands[i].summary);
 	fprintf(f, "\n'oomlens help COMMAND' or 'oomlens COMMAND --help' shows a command's "
-		"options.\nSee README.md for the database tables and report formats.\n");
+		"options;\nthe manuals are oomlens(1), oomlens-COMMAND(1) and oomlens-db(5) for the database.\n");
 }
 
 int cmd_help(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "collect/collect.h"
 #include "cmd/outfile.h"
+#include "cmd/contain.h"
 
 const char cmd_import_usage[] =
 	"usage: oomlens import FILE... [-o DB] [-q]\n"
@@ -59,6 +60,7 @@ static int import_files(int argc, char **argv, char **db_out)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ol_store *st = NULL;
+	sigset_t held;
 	char *db = NULL, *err = NULL;
 	bool quiet = false;
 	enum ol_file_kind *kinds = NULL;
@@ -128,20 +130,28 @@ static int import_files(int argc, char **argv, char **db_out)
 			goto out;
 		}
 	}
+	if (ol_where) {
+		snprintf(ol_where->db, sizeof(ol_where->db), "%s", db);
+		ol_tracedat_where = &ol_where->offset;
+	}
 	/* one writer at a time: a second import waits, then adds to the first's */
 	lock = ol_lock_dir(db);
 	ol_tmp_clean_stale(db);
+	ol_tmp_hold(&held);
 	st = ol_store_open_bulk(db, &err);
+	if (st && ol_store_tmp_path(st))
+		ol_tmp_track(ol_store_tmp_path(st));
+	ol_tmp_release(&held);
 	if (!st) {
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
-	if (ol_store_tmp_path(st))
-		ol_tmp_track(ol_store_tmp_path(st));
 	if (ol_store_begin(st)) {
 		fprintf(stderr, "oomlens: %s\n", ol_store_errmsg(st));
 		goto out;
 	}
+	if (ol_where)
+		ol_where->quiet_libs = 1;	/* the parsers run from here */
 	/*
 	 * Traces first, kernel logs last: a log is aligned with and
 	 * deduplicated against the console lines of the traces.
@@ -153,11 +163,16 @@ static int import_files(int argc, char **argv, char **db_out)
 
 			if ((kinds[i] == OL_FILE_KMSG) != (pass == 1))
 				continue;
+			if (ol_where) {
+				snprintf(ol_where->file, sizeof(ol_where->file), "%s", argv[i]);
+				ol_where->offset = 0;
+			}
 			if (kinds[i] == OL_FILE_TRACEDAT) {
 				const char *path = ol_input_path(&ins[i], &err);
 
 				r = path ? ol_import_tracedat(st, path,
-							       !quiet && isatty(2) ? draw_progress : NULL,
+							       !quiet && (ol_where ? ol_where->tty : isatty(2)) ?
+							       draw_progress : NULL,
 							       NULL, &err) : -1;
 			} else if (kinds[i] == OL_FILE_FTRACE_TEXT) {
 				r = ol_import_ftrace_text_input(st, &ins[i], &err);
@@ -203,14 +218,26 @@ out:
 	return ret;
 }
 
-int cmd_import(int argc, char **argv)
+static int import_and_analyze(int argc, char **argv)
 {
 	char *db = NULL;
 	int ret = import_files(argc, argv, &db);
 
 	if (ret || !db)
 		return ret;
+	if (ol_where) {
+		/* a crash from here on is the analysis's, over the database */
+		snprintf(ol_where->file, sizeof(ol_where->file), "%s", db);
+		ol_where->offset = 0;
+		ol_where->db[0] = '\0';	/* committed: nothing to roll back */
+	}
 	ret = cmd_analyze_after(db, "imported");
 	free(db);
 	return ret;
+}
+
+/* In a child: a library crash on a hostile file is one line, not a signal. */
+int cmd_import(int argc, char **argv)
+{
+	return ol_contain(import_and_analyze, argc, argv);
 }

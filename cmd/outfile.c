@@ -103,6 +103,25 @@ void ol_tmp_track(const char *tmp)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+void ol_tmp_hold(sigset_t *old)
+{
+	sigset_t fatal;
+
+	/* the handler must be there when the held signal is let through */
+	install_once();
+	sigemptyset(&fatal);
+	sigaddset(&fatal, SIGINT);
+	sigaddset(&fatal, SIGTERM);
+	sigaddset(&fatal, SIGHUP);
+	sigaddset(&fatal, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &fatal, old);
+}
+
+void ol_tmp_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 void ol_tmp_forget(const char *tmp)
 {
 	sigset_t all, old;

@@ -11,6 +11,7 @@
 #ifndef OOMLENS_CMD_OUTFILE_H
 #define OOMLENS_CMD_OUTFILE_H
 
+#include <signal.h>
 #include <stdio.h>
 
 struct ol_out;
@@ -28,6 +29,13 @@ char *ol_tmp_name(const char *path);
 /* Remove @tmp on a fatal signal or exit until ol_tmp_forget(@tmp). */
 void ol_tmp_track(const char *tmp);
 void ol_tmp_forget(const char *tmp);
+/*
+ * Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT from before a temporary is
+ * created until it is tracked, so that none can leave it behind; the
+ * held signal is delivered (and the temporary removed) on release.
+ */
+void ol_tmp_hold(sigset_t *old);
+void ol_tmp_release(const sigset_t *old);
 /* Remove PATH.tmp-PID[-journal] files whose PID is dead; how many. */
 int ol_tmp_clean_stale(const char *path);
 /* fsync the directory that holds @path (a rename is durable after it). */

@@ -51,6 +51,7 @@ const char cmd_record_usage[] =
 	"                   60 s after the last OOM event), run until stopped\n"
 	"  --watch-before S, --watch-after S   the episode window (30, 60)\n"
 	"  --max-db-mb N    --watch: stop storing non-OOM events past N MB (1024)\n"
+	"  --metrics FILE   --watch: rewrite FILE (Prometheus textfile) after each episode\n"
 	"  --rss            record kmem:rss_stat unfiltered (default: curr == 0)\n"
 	"  --no-rss         do not record kmem:rss_stat\n"
 	"  --lock-events    record mmap_lock write locks and failed trylocks\n"
@@ -152,8 +153,10 @@ struct opts {
 	double		duration, before, after;
 	bool		watch, quiet;
 	long long	max_db;
+	const char	*metrics;
 	char		**cmd;
 };
+
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -168,6 +171,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "max-db-mb",   required_argument, NULL, 'm' },
 		{ "watch-before", required_argument, NULL, 'B' },
 		{ "watch-after", required_argument, NULL, 'A' },
+		{ "metrics",     required_argument, NULL, 'M' },
 		{ "quiet",       no_argument,       NULL, 'q' },
 		{ "help",        no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -186,6 +190,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'o': o->db = optarg; break;
 		case 'w': o->watch = true; break;
+		case 'M': o->metrics = optarg; break;
 		case 'R': o->live.rss = 1; break;
 		case 'N': o->live.rss = -1; break;
 		case 'q': o->quiet = true; break;
@@ -237,6 +242,10 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
+	if (o->metrics && !o->watch) {
+		fprintf(stderr, "oomlens: --metrics goes with --watch\n");
+		return 2;
+	}
 	if (o->watch && o->cmd) {
 		fprintf(stderr, "oomlens: --watch runs until stopped; it takes no COMMAND\n");
 		return 2;
@@ -252,6 +261,54 @@ static int exit_code(int status)
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 }
 
+/*
+ * --watch runs for months (oomlens-watch.service) and its database would
+ * outlive a reboot: the trace clock starts again at boot and pids are
+ * reused, so one analysis over two boots would pair the wrong events.  A
+ * database of another boot is moved aside as NAME-BOOT.db (merge the
+ * boots with `oomlens merge`) and a new one started.  0, or -1 (said).
+ */
+static int rotate_other_boot(struct ol_store **st, const char *db)
+{
+	char now[64], *then = ol_store_get_meta(*st, "boot_id"), *aside = NULL, *err = NULL;
+	size_t n = strlen(db);
+	int ret = -1;
+
+	if (!then || !ol_boot_id(now, sizeof(now)) || !strcmp(then, now)) {
+		free(then);
+		return 0;
+	}
+	/* closed first: a hot journal is rolled back by the open, none is left */
+	ol_store_close(*st);
+	*st = NULL;
+	if (n > 3 && !strcmp(db + n - 3, ".db"))
+		n -= 3;
+	if (asprintf(&aside, "%.*s-%.8s.db", (int)n, db, then) < 0) {
+		aside = NULL;
+		fprintf(stderr, "oomlens: out of memory\n");
+		goto out;
+	}
+	/* link + unlink: never over an older boot's file */
+	if (link(db, aside) || unlink(db)) {
+		fprintf(stderr, "oomlens: '%s': cannot move the database of boot %s aside to '%s': %m\n",
+			db, then, aside);
+		goto out;
+	}
+	fprintf(stderr, "oomlens: '%s' held boot %s: moved to '%s' (oomlens merge combines boots)\n",
+		db, then, aside);
+	*st = ol_store_open(db, &err);
+	if (!*st) {
+		fprintf(stderr, "oomlens: %s\n", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(then);
+	free(aside);
+	free(err);
+	return ret;
+}
+
 static int record(int argc, char **argv, char **db_out)
 {
 	struct opts o;
@@ -262,6 +319,7 @@ static int record(int argc, char **argv, char **db_out)
 	char *err = NULL, *stale = NULL, *source = NULL, host[256] = "";
 	double start, last_tick, cpu0;
 	bool tty, forwarded = false, disk_low = false;
+	long long metrics_done = 0;
 	pid_t child = -1;
 	int ret, status = 0, cmd_ret = 0;
 
@@ -281,6 +339,8 @@ static int record(int argc, char **argv, char **db_out)
 		fprintf(stderr, "oomlens: %s\n", err);
 		goto out;
 	}
+	if (o.watch && rotate_other_boot(&st, o.db))
+		goto out;
 	lv = ol_live_start(&o.live, &err);
 	if (!lv) {
 		fprintf(stderr, "oomlens: %s\n", err);
@@ -350,6 +410,12 @@ static int record(int argc, char **argv, char **db_out)
 				disk_low = true;
 				break;
 			}
+			ol_sink_get_stats(sink, &s);
+			/* between episodes: everything recorded so far is committed */
+			if (o.metrics && s.episodes_done > metrics_done) {
+				metrics_done = s.episodes_done;
+				cmd_metrics_after_episode(o.db, o.metrics);
+			}
 			if (tty)
 				status_line(sink, now - start, o.watch);
 		}
@@ -367,6 +433,8 @@ static int record(int argc, char **argv, char **db_out)
 		goto out;
 	}
 	ol_sink_get_stats(sink, &s);
+	if (o.metrics && s.episodes_done > metrics_done)
+		cmd_metrics_after_episode(o.db, o.metrics);
 	if (disk_low)
 		fprintf(stderr, "oomlens: '%s': its file system is almost full (< 64 MB or 10%% free): "
 			"recording stopped early; it holds everything up to then\n", o.db);

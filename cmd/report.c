@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "cmd/outfile.h"
 #include "analyze/analyze.h"
 #include "reports/report.h"
 
@@ -47,6 +46,18 @@ static int parse_int(const char *s, int min, int *out)
 	return 0;
 }
 
+struct report_job {
+	enum ol_report_format	fmt;
+	struct ol_report_opts	o;
+};
+
+static int render_report(const struct ol_analysis *a, FILE *out, void *arg, char **err)
+{
+	struct report_job *job = arg;
+
+	return ol_report_render(a, job->fmt, &job->o, out, err);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -60,12 +71,9 @@ int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ol_report_opts o = { 0 };
-	struct ol_analysis *a = NULL;
-	const char *db, *output = NULL, *nc;
-	char *err = NULL;
-	struct ol_out *of = NULL;
-	FILE *out = stdout;
-	int c, fmt = OL_REPORT_TEXT, ret = 1;
+	struct report_job job;
+	const char *output = NULL, *nc;
+	int c, fmt = OL_REPORT_TEXT;
 
 	optind = 1;
 	opterr = 0;
@@ -114,45 +122,10 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "oomlens: report needs exactly one database\n");
 		return cmd_usage("report", stderr, 2);
 	}
-	db = argv[optind];
-
-	a = ol_analysis_load(db, &err);
-	if (!a) {
-		cmd_error_file(db, err ? err : "cannot load the analysis");
-		goto out;
-	}
 	nc = getenv("NO_COLOR");
 	o.color = !output && fmt == OL_REPORT_TEXT && isatty(STDOUT_FILENO) &&
 		!(nc && *nc);
-	if (output) {
-		of = ol_out_open(output, &err);
-		if (!of) {
-			fprintf(stderr, "oomlens: %s\n", err);
-			goto out;
-		}
-		out = ol_out_file(of);
-	}
-	if (ol_report_render(a, fmt, &o, out, &err)) {
-		fprintf(stderr, "oomlens: '%s': %s\n", output && !strstr(err ? err :
-			"", "no ") ? output : db, err ? err : "out of memory");
-		goto out;
-	}
-	if (of) {
-		c = ol_out_commit(of, &err);
-		of = NULL;
-		if (c) {
-			fprintf(stderr, "oomlens: %s\n", err);
-			goto out;
-		}
-	} else if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "oomlens: standard output: write error: %s\n", strerror(errno));
-		goto out;
-	}
-	ret = 0;
-out:
-	ol_out_abort(of);
-	free(err);
-	if (a)
-		ol_analysis_free(a);
-	return ret;
+	job.fmt = (enum ol_report_format)fmt;
+	job.o = o;
+	return cmd_render(argv[optind], output, render_report, &job);
 }

@@ -24,6 +24,8 @@ struct tep_record;
  * @fields is a JSON object with the event's own fields, read by name from
  * the source's own format (so a pid-only mark_victim simply has fewer).
  */
+#define OL_EVENT_COLS	4
+
 struct ol_event {
 	int64_t		ts_ns;
 	int		cpu;
@@ -31,7 +33,17 @@ struct ol_event {
 	const char	*comm;		/* may be NULL: unknown */
 	const char	*name;		/* "system:event", e.g. "oom:mark_victim" */
 	int		target;
-	const char	*fields;	/* JSON object text, never NULL */
+	const char	*fields;	/* JSON object text; NULL: the typed fields below */
+	/*
+	 * Typed fields (fields == NULL): @layout lists up to OL_EVENT_COLS
+	 * "t:field" (t: i integer, p pointer, s string), NULL-terminated; the
+	 * same array (address and text) for every event of one kind within a
+	 * source.  Column i is val[i], or str[i] for an s field (printable
+	 * ASCII without '"' or '\\').
+	 */
+	const char *const *layout;
+	int64_t		val[OL_EVENT_COLS];
+	const char	*str[OL_EVENT_COLS];
 };
 
 /*
@@ -123,10 +135,57 @@ int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg
 /* Content probes on the first bytes of a text file (detect.c). */
 bool ol_kmsg_probe_text(const char *buf, size_t len);
 bool ol_ftrace_probe_text(const char *buf, size_t len);
+struct ol_buf;
+/* One ftrace text line -> @fields JSON, nothing stored (fuzzing).  1 or 0. */
+int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields);
 
 
 extern const char ol_schema_sql[];
 extern const char ol_index_sql[];
+extern const char ol_index_multi_sql[];
+
+/* text -> id (collect/intern.c).  Zero-initialize; ol_intern_clear() frees. */
+struct ol_intern_slot {
+	char		*text;		/* NULL: free slot */
+	unsigned	h;
+	int		id;
+};
+struct ol_intern {
+	struct ol_intern_slot *slot;
+	size_t		cap, n;
+};
+
+const struct ol_intern_slot *ol_intern_get(const struct ol_intern *t, const char *s);
+/* Adds or updates @s -> @id: the slot (its text is a stable copy), NULL out of memory. */
+const struct ol_intern_slot *ol_intern_put(struct ol_intern *t, const char *s, int id);
+void ol_intern_clear(struct ol_intern *t);
+
+/*
+ * Pending event rows and the thread that writes them into ev
+ * (collect/evwriter.c); only the store uses it.  Every function but
+ * ol_evw_row()/ol_evw_text() waits for the writer first; @err is a
+ * malloc'ed message (without the file name).
+ */
+struct ol_pendrow {
+	int64_t		ts, v[OL_EVENT_COLS];	/* v: typed columns a..d */
+	int		source, cpu, pid, comm, name, target;	/* comm 0, target -1: NULL */
+	unsigned	nulls;			/* v[i] is NULL: bit i */
+	ptrdiff_t	fields;			/* JSON text (ol_evw_text), -1 none */
+};
+struct ol_evwriter;
+
+struct ol_evwriter *ol_evw_new(void *db, char **err);
+/* The next row to fill (written later, in order); NULL and *err on failure. */
+struct ol_pendrow *ol_evw_row(struct ol_evwriter *w, char **err);
+/* Row @r (the last one given) keeps @text as its JSON fields: 0 or -1 (memory). */
+int ol_evw_text(struct ol_evwriter *w, struct ol_pendrow *r, const char *text);
+/* Waits for the writer: 0, or -1 with the error of a block it wrote. */
+int ol_evw_sync(struct ol_evwriter *w, char **err);
+/* Writes every pending row (the database is the caller's again): 0 or -1. */
+int ol_evw_flush(struct ol_evwriter *w, char **err);
+/* Drops the pending rows (a source rolled back). */
+void ol_evw_discard(struct ol_evwriter *w);
+void ol_evw_free(struct ol_evwriter *w);
 
 /* A growable string buffer (never fails silently: ->oom is set). */
 struct ol_buf {

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OL_SCHEMA_VERSION	1
+#define OL_SCHEMA_VERSION	2
 
 struct ol_store;
 
@@ -80,6 +80,18 @@ void *ol_store_db(struct ol_store *st);
 int ol_store_begin(struct ol_store *st);
 int ol_store_commit(struct ol_store *st, bool ok);
 
+/*
+ * The schema and its meta rows in a database without any source yet (a
+ * database that `oomlens merge` fills).  0, or -1 (ol_store_errmsg()).
+ */
+int ol_store_create_schema(struct ol_store *st);
+
+/* The meta value of @key (malloc()ed), or NULL when absent (or no schema yet). */
+char *ol_store_get_meta(struct ol_store *st, const char *key);
+
+/* This boot's id (/proc/sys/kernel/random/boot_id) into @buf; false if unknown. */
+bool ol_boot_id(char *buf, size_t len);
+
 /* Last error text of the store (borrowed, valid until the next call). */
 const char *ol_store_errmsg(struct ol_store *st);
 
@@ -87,9 +99,16 @@ const char *ol_store_errmsg(struct ol_store *st);
 void ol_store_close(struct ol_store *st);
 
 /*
+ * When set, the trace.dat importer stores the file offset of each record
+ * it reads there (a crash-containing parent names it, cmd/contain.c).
+ */
+extern volatile unsigned long long *ol_tracedat_where;
+
+/*
  * Import a trace.dat file into the store as one source.  Returns 0, or -1
  * with *@err naming the file and what is wrong (free() it).  @progress
  * (may be NULL) is told how far the import is, with @progress_ctx.
+ * @st NULL: parse and decode every record, store nothing (fuzzing).
  */
 int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
 		       void *progress_ctx, char **err);
@@ -123,6 +142,7 @@ void ol_live_stop(struct ol_live *lv);
 
 struct ol_sink_stats {
 	long long	seen, stored, kills, lost, episodes, ring;
+	long long	episodes_done;	/* --watch: episodes ended and committed */
 };
 
 /* @db: the database file (free-space and size checks). */

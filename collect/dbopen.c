@@ -25,7 +25,8 @@
  * an in-memory database at run time (so it follows schema changes);
  * objects may be missing (a new or not yet analyzed database) but none
  * may be changed or added; triggers are refused; user_version must be
- * ours (0 only for an empty file).
+ * ours (0 only for an empty file); an older version is refused with how
+ * to import again (schema 1).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -161,7 +162,8 @@ static void ref_build(void)
 	ref.failed = 1;
 	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, ol_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, ol_index_sql, NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(db, ol_index_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, ol_index_multi_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; ddl[i]; i++)
 		if (sqlite3_exec(db, ddl[i], NULL, NULL, NULL) != SQLITE_OK)
@@ -218,6 +220,19 @@ static int int_pragma(sqlite3 *db, const char *sql, int *out)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Schema 1 (oomlens 0.1) stored every event as a wide row with its JSON
+ * fields; its rows are not converted: the sources hold everything, and
+ * importing them again is as fast as a conversion would be.
+ */
+static char *old_schema_msg(const char *path, int version)
+{
+	return ol_strdupf("'%s': a schema-%d database of an older oomlens; this one "
+			  "reads schema %d: import its sources again into a new database "
+			  "('oomlens import SOURCE... -o NEW.db')", path, version,
+			  OL_SCHEMA_VERSION);
+}
+
 int ol_db_check(void *handle, const char *path, char **err)
 {
 	sqlite3 *db = handle;
@@ -234,6 +249,15 @@ int ol_db_check(void *handle, const char *path, char **err)
 		*err = ol_strdupf("'%s': not an oomlens database (%s)", path, sqlite3_errmsg(db));
 		return -1;
 	}
+	/* before the objects (schema 1's are not ours any more): an older
+	 * oomlens database is one with schema 1's events table */
+	if (version >= 1 && version < OL_SCHEMA_VERSION &&
+	    !int_pragma(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			" AND name = 'events'", &objects) && objects) {
+		*err = old_schema_msg(path, version);
+		return -1;
+	}
+	objects = 0;
 	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_master",
 			       -1, &s, NULL) != SQLITE_OK) {
 		*err = ol_strdupf("'%s': not an oomlens database (%s)", path, sqlite3_errmsg(db));

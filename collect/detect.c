@@ -58,7 +58,7 @@ enum ol_file_kind ol_detect_buf(const char *buf, size_t len)
 	enum ol_file_kind k = OL_FILE_UNKNOWN;
 	size_t full;
 
-	if (len == 0)
+	if (!buf || len == 0)	/* !buf: GCC's -Wnonnull with sanitizers */
 		return OL_FILE_EMPTY;
 	if (tracedat_magic(buf, len))
 		return OL_FILE_TRACEDAT;
@@ -80,7 +80,7 @@ enum ol_file_kind ol_detect_buf(const char *buf, size_t len)
 	free(probe);
 	/* a paste whose first 64 KB are Mem-Info or a task table: a line
 	 * only the kernel's OOM killer prints, anywhere in it */
-	if (k == OL_FILE_UNKNOWN && full > len &&
+	if (k == OL_FILE_UNKNOWN && buf && full > len &&
 	    (memmem(buf, full, " invoked oom-killer", 19) || memmem(buf, full, "Killed process ", 15)))
 		k = OL_FILE_KMSG;
 	return k;

@@ -47,12 +47,28 @@ enum kind {
 	K_MARK_VICTIM,
 };
 
+/*
+ * What is looked up once per kept event id: the event, the field naming
+ * its target, and how its fields become typed columns (schema 2): at
+ * most OL_EVENT_COLS of them, each a char array, a pointer or a number
+ * of at most 8 bytes (cols[0] NULL: the fields stay JSON).
+ */
+struct layout {
+	struct tep_event *e;
+	struct tep_format_field *target;	/* NULL: names no task */
+	const char	*cols[OL_EVENT_COLS + 1];	/* "t:field", NULL-terminated */
+	struct tep_format_field *f[OL_EVENT_COLS];
+	char		text[OL_EVENT_COLS][80];
+};
+
 struct ol_conv {
 	struct tep_handle *tep;
 	unsigned char	*kind;		/* by event id */
 	char		**names;	/* "system:event" by event id, made once */
+	struct layout	**layouts;	/* by event id, made with its kind */
 	int		nkind;
 	struct ol_buf	fields;
+	char		str[OL_EVENT_COLS][256];	/* typed string columns */
 	struct ol_taskmap tasks;
 	/* what the last converted event says about tasks */
 	enum kind	last;
@@ -71,9 +87,11 @@ struct ol_conv *ol_conv_new(struct tep_handle *tep)
 	c->nkind = 65536;	/* event ids are 16 bits in the ring buffer */
 	c->kind = calloc((size_t)c->nkind, 1);
 	c->names = calloc((size_t)c->nkind, sizeof(*c->names));
-	if (!c->kind || !c->names) {
+	c->layouts = calloc((size_t)c->nkind, sizeof(*c->layouts));
+	if (!c->kind || !c->names || !c->layouts) {
 		free(c->kind);
 		free(c->names);
+		free(c->layouts);
 		free(c);
 		return NULL;
 	}
@@ -86,9 +104,12 @@ void ol_conv_free(struct ol_conv *c)
 		return;
 	int i;
 
-	for (i = 0; i < c->nkind; i++)
+	for (i = 0; i < c->nkind; i++) {
 		free(c->names[i]);
+		free(c->layouts[i]);
+	}
 	free(c->names);
+	free(c->layouts);
 	free(c->kind);
 	ol_taskmap_free(&c->tasks);
 	ol_buf_free(&c->fields);
@@ -112,11 +133,51 @@ static enum kind classify(struct tep_event *e)
 	return K_KEEP;
 }
 
-static long long field_num(struct tep_format_field *f, const void *data, bool *ok)
+/*
+ * The bytes of @f inside @rec, or NULL when they are not all inside it.
+ * libtraceevent (1.7) reads a field at the offset and size its format
+ * says, and a __data_loc field where the record's own u32 points, without
+ * comparing either with the record's size: a corrupt trace.dat made
+ * oomlens read past the mapped file (SIGBUS in ol_buf_json_str).
+ */
+static const char *field_bytes(struct tep_handle *tep, struct tep_format_field *f,
+			       struct tep_record *rec, int *len)
+{
+	unsigned int size = rec->size > 0 ? (unsigned int)rec->size : 0;
+	const char *data = rec->data;
+
+	*len = 0;
+	if (!data || f->offset < 0 || f->size <= 0 ||
+	    (unsigned int)f->size > size || (unsigned int)f->offset > size - (unsigned int)f->size)
+		return NULL;
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		unsigned long long v;
+		unsigned int off, n;
+
+		if (f->size != 4)
+			return NULL;
+		v = tep_read_number(tep, data + f->offset, 4);
+		off = (unsigned int)(v & 0xffff);
+		n = (unsigned int)(v >> 16) & 0xffff;
+		/* __rel_loc (5.18+): relative to the end of the field */
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += (unsigned int)f->offset + 4;
+		if (off > size || n > size - off)
+			return NULL;
+		*len = (int)n;
+		return data + off;
+	}
+	*len = f->size;
+	return data + f->offset;
+}
+
+static long long field_num(struct tep_format_field *f, struct tep_record *rec, bool *ok)
 {
 	unsigned long long v = 0;
+	int len;
 
-	*ok = tep_read_number_field(f, data, &v) == 0;
+	*ok = field_bytes(f->event->tep, f, rec, &len) &&
+	      tep_read_number_field(f, rec->data, &v) == 0;
 	if (!*ok)
 		return 0;
 	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
@@ -133,6 +194,11 @@ static bool is_char_array(const struct tep_format_field *f)
 	       ((f->flags & TEP_FIELD_IS_ARRAY) && !strncmp(f->type, "char", 4));
 }
 
+static bool is_pointer(const struct tep_format_field *f)
+{
+	return (f->flags & TEP_FIELD_IS_POINTER) || strchr(f->type, '*');
+}
+
 /* Append one field as "name":value to the JSON object being built. */
 static void field_json(struct ol_conv *c, struct tep_event *e,
 		       struct tep_format_field *f, struct tep_record *rec)
@@ -146,7 +212,7 @@ static void field_json(struct ol_conv *c, struct tep_event *e,
 	ol_buf_add(b, ":", 1);
 	if (is_char_array(f)) {
 		int len = 0;
-		const char *p = tep_get_field_raw(NULL, e, f->name, rec, &len, 0);
+		const char *p = field_bytes(c->tep, f, rec, &len);
 
 		if (p && len > 0)
 			ol_buf_json_str(b, p, (size_t)len);
@@ -154,13 +220,13 @@ static void field_json(struct ol_conv *c, struct tep_event *e,
 			ol_buf_puts(b, "null");
 	} else if ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8) {
 		ol_buf_puts(b, "null");	/* no array the analysis needs */
-	} else if ((f->flags & TEP_FIELD_IS_POINTER) || strchr(f->type, '*')) {
-		unsigned long long v = (unsigned long long)field_num(f, rec->data, &ok);
+	} else if (is_pointer(f)) {
+		unsigned long long v = (unsigned long long)field_num(f, rec, &ok);
 
 		/* kernel pointers do not fit JSON's doubles: hex strings */
 		ol_buf_printf(b, ok ? "\"0x%llx\"" : "null", v);
 	} else {
-		long long v = field_num(f, rec->data, &ok);
+		long long v = field_num(f, rec, &ok);
 
 		if (!ok)
 			ol_buf_puts(b, "null");
@@ -177,17 +243,18 @@ static long long get_num(struct tep_event *e, const char *name,
 	struct tep_format_field *f = tep_find_field(e, name);
 
 	*ok = false;
-	return f ? field_num(f, rec->data, ok) : 0;
+	return f ? field_num(f, rec, ok) : 0;
 }
 
 /* The task an event is about; -1 when it names none. */
-static int event_target(struct tep_event *e, enum kind k, struct tep_record *rec)
+static int event_target(const struct layout *l, struct tep_record *rec)
 {
-	const char *field = k == K_FORK ? "child_pid" : "pid";
 	long long v;
 	bool ok;
 
-	v = get_num(e, field, rec, &ok);
+	if (!l->target)
+		return -1;
+	v = field_num(l->target, rec, &ok);
 	return ok ? (int)v : -1;
 }
 
@@ -199,6 +266,7 @@ static const char *const comm_field[] = {
 static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 		       struct tep_record *rec)
 {
+	struct tep_format_field *f;
 	const char *p;
 	int len = 0;
 
@@ -207,7 +275,8 @@ static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 	c->have_flags = false;
 	if (k < K_FORK)
 		return;
-	p = tep_get_field_raw(NULL, e, comm_field[k], rec, &len, 0);
+	f = tep_find_field(e, comm_field[k]);
+	p = f ? field_bytes(c->tep, f, rec, &len) : NULL;
 	if (p && len > 0) {
 		size_t n = strnlen(p, (size_t)len);
 
@@ -218,6 +287,80 @@ static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 	}
 	if (k == K_NEWTASK)
 		c->clone_flags = get_num(e, "clone_flags", rec, &c->have_flags);
+}
+
+/* The per-id facts of @e of kind @k; NULL out of memory. */
+static struct layout *make_layout(struct tep_event *e, enum kind k)
+{
+	struct tep_format_field *f;
+	struct layout *l = calloc(1, sizeof(*l));
+	int n = 0;
+
+	if (!l)
+		return NULL;
+	l->e = e;
+	l->target = tep_find_field(e, k == K_FORK ? "child_pid" : "pid");
+	for (f = e->format.fields; f; f = f->next, n++)
+		if (n == OL_EVENT_COLS || strlen(f->name) > 70 ||
+		    (!is_char_array(f) && ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8)))
+			return l;	/* JSON */
+	for (n = 0, f = e->format.fields; f; f = f->next, n++) {
+		snprintf(l->text[n], sizeof(l->text[n]), "%c:%s",
+			 is_char_array(f) ? 's' : is_pointer(f) ? 'p' : 'i', f->name);
+		l->cols[n] = l->text[n];
+		l->f[n] = f;
+	}
+	return l;
+}
+
+/* A string a typed column may hold: the JSON text needs no escape. */
+static bool plain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+			return false;
+	return true;
+}
+
+/*
+ * The fields of @rec into @ev's typed columns: false when one does not
+ * fit (a string with bytes JSON escapes, an unsigned value past INT64_MAX,
+ * an unreadable field), and the row keeps JSON fields.
+ */
+static bool fill_typed(struct ol_conv *c, const struct layout *l, struct tep_event *e,
+		       struct tep_record *rec, struct ol_event *ev)
+{
+	int i;
+
+	for (i = 0; l->cols[i]; i++) {
+		struct tep_format_field *f = l->f[i];
+		bool ok;
+
+		if (l->cols[i][0] == 's') {
+			int len = 0;
+			/* bounds-checked against the record, unlike tep_get_field_raw() */
+			const char *p = field_bytes(c->tep, f, rec, &len);
+			size_t n;
+
+			if (!p || len <= 0)
+				return false;
+			n = strnlen(p, (size_t)len);
+			if (n >= sizeof(c->str[i]) || !plain(p, n))
+				return false;
+			memcpy(c->str[i], p, n);
+			c->str[i][n] = '\0';
+			ev->str[i] = c->str[i];
+			continue;
+		}
+		ev->val[i] = field_num(f, rec, &ok);
+		if (!ok || (ev->val[i] < 0 && l->cols[i][0] == 'i' &&
+			    !(f->flags & TEP_FIELD_IS_SIGNED)))
+			return false;
+	}
+	ev->layout = l->cols;
+	return true;
 }
 
 int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *ev)
@@ -233,20 +376,21 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	k = c->kind[id];
 	if (k == K_SKIP)
 		return 0;
-	e = tep_find_event(c->tep, id);
-	if (!e) {
-		c->kind[id] = K_SKIP;
-		return 0;
-	}
 	c->last = K_SKIP;
 	if (k == K_UNSEEN) {
+		if (!(e = tep_find_event(c->tep, id))) {
+			c->kind[id] = K_SKIP;
+			return 0;
+		}
 		k = classify(e);
-		if (k != K_SKIP && !(c->names[id] = ol_strdupf("%s:%s", e->system, e->name)))
+		if (k != K_SKIP && (!(c->names[id] = ol_strdupf("%s:%s", e->system, e->name)) ||
+				    !(c->layouts[id] = make_layout(e, k))))
 			return -1;
 		c->kind[id] = k;
+		if (k == K_SKIP)
+			return 0;
 	}
-	if (k == K_SKIP)
-		return 0;
+	e = c->layouts[id]->e;
 	if (k == K_SIGNAL) {
 		bool ok;
 
@@ -254,15 +398,18 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 		if (get_num(e, "sig", rec, &ok) != 9 || !ok)
 			return 0;
 	}
-	ol_buf_reset(&c->fields);
-	ol_buf_add(&c->fields, "{", 1);
-	for (f = e->format.fields; f; f = f->next)
-		field_json(c, e, f, rec);
-	ol_buf_add(&c->fields, "}", 1);
-	if (c->fields.oom)
-		return -1;
-
 	memset(ev, 0, sizeof(*ev));
+	if (!c->layouts[id]->cols[0] || !fill_typed(c, c->layouts[id], e, rec, ev)) {
+		ol_buf_reset(&c->fields);
+		ol_buf_add(&c->fields, "{", 1);
+		for (f = e->format.fields; f; f = f->next)
+			field_json(c, e, f, rec);
+		ol_buf_add(&c->fields, "}", 1);
+		if (c->fields.oom)
+			return -1;
+		ev->fields = c->fields.s;
+		ev->layout = NULL;
+	}
 	ev->ts_ns = (int64_t)rec->ts;
 	ev->cpu = rec->cpu;
 	ev->pid = tep_data_pid(c->tep, rec);
@@ -270,8 +417,7 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	if (ev->comm && !strcmp(ev->comm, "<...>"))
 		ev->comm = NULL;
 	ev->name = c->names[id];
-	ev->target = event_target(e, k, rec);
-	ev->fields = c->fields.s;
+	ev->target = event_target(c->layouts[id], rec);
 	task_facts(c, e, k, rec);
 	return 1;
 }

@@ -590,3 +590,23 @@ out:
 	ol_buf_free(&x.comm);
 	return ret;
 }
+
+/*
+ * One line, parsed as the importer parses it, into @fields (JSON) with
+ * nothing stored: for the in-process fuzz harness
+ * (tests/fuzz/fuzz-ftrace-line.c).  1 an event oomlens keeps, 0 not.
+ */
+int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields)
+{
+	struct fline f;
+	char ev[64];
+
+	if (!parse_fline(line, line + n, &f) || f.event_len >= sizeof(ev) ||
+	    !system_of(f.event, f.event_len))
+		return 0;
+	memcpy(ev, f.event, f.event_len);
+	ev[f.event_len] = '\0';
+	ol_buf_reset(fields);
+	text_fields(fields, ev, f.text, f.text_len);
+	return 1;
+}

@@ -52,9 +52,14 @@ static long load_trace(struct ol_store *st, struct tline **out)
 	long n = 0, cap = 0;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT e.ts_ns, e.pid, e.fields->>'msg' FROM events e"
-			       " JOIN sources s ON s.id = e.source_id"
-			       " WHERE e.name = 'printk:console' AND s.kind != 'kmsg'"
+	/* the ev table (schema 2, collect/schema.c): msg is JSON text or a
+	 * typed string column; our connections run no views */
+	if (sqlite3_prepare_v2(db, "SELECT e.ts_ns, e.pid, CASE WHEN e.fields IS NOT NULL"
+			       " THEN e.fields->>'msg' ELSE (SELECT text FROM strings WHERE id ="
+			       " CASE 's:msg' WHEN n.f1 THEN e.a WHEN n.f2 THEN e.b WHEN n.f3 THEN e.c"
+			       " WHEN n.f4 THEN e.d END) END FROM ev e"
+			       " JOIN names n ON n.id = e.name JOIN sources s ON s.id = e.source_id"
+			       " WHERE n.name = 'printk:console' AND s.kind != 'kmsg'"
 			       " ORDER BY e.ts_ns, e.id", -1, &s, NULL) != SQLITE_OK)
 		return 0;	/* no events table yet: nothing to align with */
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -192,7 +197,7 @@ int ol_kmsg_trace_range(struct ol_store *st, int64_t *lo, int64_t *hi)
 
 	*lo = 1;
 	*hi = 0;
-	if (sqlite3_prepare_v2(db, "SELECT min(ts_ns), max(ts_ns) FROM events WHERE source_id IN"
+	if (sqlite3_prepare_v2(db, "SELECT min(ts_ns), max(ts_ns) FROM ev WHERE source_id IN"
 			       " (SELECT id FROM sources WHERE kind != 'kmsg')", -1, &s, NULL))
 		return -1;
 	rc = sqlite3_step(s);
@@ -210,10 +215,13 @@ bool ol_kmsg_trace_has_victim(struct ol_store *st, int pid, int64_t ts)
 	sqlite3_stmt *s = NULL;
 	bool found = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM events e JOIN sources s ON s.id = e.source_id"
-			       " WHERE s.kind != 'kmsg' AND e.name = 'oom:mark_victim'"
+	/* mark_victim's target is its pid field (eventset.c, ftrace-text.c):
+	 * the target index answers without a scan of the flood */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM ev e JOIN names n ON n.id = e.name"
+			       " JOIN sources s ON s.id = e.source_id"
+			       " WHERE s.kind != 'kmsg' AND n.name = 'oom:mark_victim'"
 			       " AND e.ts_ns BETWEEN ?2 - 1000000000 AND ?2 + 1000000000"
-			       " AND (e.target = ?1 OR e.fields->>'pid' = ?1) LIMIT 1",
+			       " AND e.target = ?1 LIMIT 1",
 			       -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int(s, 1, pid);
 		sqlite3_bind_int64(s, 2, ts);

@@ -37,14 +37,15 @@
 #define WATCH_RING_BYTES	(64u << 20)
 #define WATCH_SEGMENT_S		10
 /*
- * A segment's size in database bytes, estimated as the row's text plus
- * ROW_OVERHEAD (rowid, integers, three index entries: ~180 bytes an event
- * measured on fork/exit churn).  4 MB commits about twice a second under
+ * A segment's size in database bytes, estimated as the row's JSON text
+ * (only events that keep one) plus ROW_OVERHEAD (schema 2: rowid,
+ * integers, name and comm ids; ~38 bytes an event measured on a
+ * lock-heavy trace, more with the target index of fork/exit churn).  4 MB commits about twice a second under
  * churn of 40k events/s, so a 64 MB file system filling up loses a few
  * MB at most.
  */
 #define SEGMENT_BYTES		(4u << 20)
-#define ROW_OVERHEAD		96
+#define ROW_OVERHEAD		48
 #define SEGMENT_CHECK		1024		/* records between clock reads */
 #define DISK_RESERVE		(64LL << 20)	/* stop below this free (or 10%) */
 #define MAX_PENDING_GAPS	1024
@@ -239,7 +240,7 @@ static int store_record(struct ol_sink *s, struct tep_record *rec, const char *c
 	if (ol_store_add_event(s->st, &ev) || ol_conv_tasks(s->conv, s->st, &ev))
 		return fail(s, ol_store_errmsg(s->st));
 	s->stats.stored++;
-	s->segment_bytes += strlen(ev.fields) + strlen(ev.name) + ROW_OVERHEAD;
+	s->segment_bytes += (ev.fields ? strlen(ev.fields) : 0) + ROW_OVERHEAD;
 	return 0;
 }
 
@@ -288,6 +289,8 @@ static int end_source(struct ol_sink *s)
 	s->in_source = false;
 	if (ol_store_end_source(s->st, true))
 		return fail(s, ol_store_errmsg(s->st));
+	if (s->watch)
+		s->stats.episodes_done++;
 	return 0;
 }
 

@@ -348,8 +348,22 @@ int ol_live_read(struct ol_live *lv,
 	return tracefs_iterate_raw_events(lv->tep, lv->inst, NULL, 0, cb, ctx);
 }
 
+/* /proc/sys/kernel/random/boot_id without its newline; false if absent */
+bool ol_boot_id(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	bool ok = f && fgets(buf, (int)len, f) && buf[0] && buf[0] != '\n';
+
+	if (f)
+		fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
 int ol_live_store_meta(struct ol_live *lv, struct ol_store *st)
 {
+	char boot[64];
 	struct utsname u;
 	char *uname_s = NULL, *clock = tracefs_get_clock(lv->inst);
 	char cpus[16];
@@ -362,6 +376,9 @@ int ol_live_store_meta(struct ol_live *lv, struct ol_store *st)
 	if (uname_s && (ol_store_set_meta(st, "uname", uname_s) ||
 			ol_store_set_meta(st, "hostname", u.nodename) ||
 			ol_store_set_meta(st, "kernel_release", u.release)))
+		goto out;
+	/* which boot the trace clock belongs to (oomlens merge keeps it) */
+	if (ol_boot_id(boot, sizeof(boot)) && ol_store_set_meta(st, "boot_id", boot))
 		goto out;
 	if (ol_store_set_meta(st, "clock", clock ? clock : "local") ||
 	    ol_store_set_meta(st, "cpus", cpus) ||

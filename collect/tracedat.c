@@ -72,6 +72,8 @@ static void draw_progress(struct import *im, unsigned long long offset)
 		     im->size ? (int)(offset * 100 / (unsigned long long)im->size) : 0, im->kept);
 }
 
+volatile unsigned long long *ol_tracedat_where;
+
 static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
 {
 	struct import *im = data;
@@ -79,13 +81,15 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	int r;
 
 	im->records++;
+	if (ol_tracedat_where)
+		*ol_tracedat_where = rec->offset;
 	if (rec->cpu >= 0 && rec->cpu < MAX_CPUS) {
 		/*
 		 * missed_events > 0: that many were lost before this record
 		 * on its CPU; -1: some were, the count is unknown.
 		 */
 		if (rec->missed_events) {
-			if (ol_store_add_gap(im->st, rec->cpu, im->last_ts[rec->cpu],
+			if (im->st && ol_store_add_gap(im->st, rec->cpu, im->last_ts[rec->cpu],
 					     (int64_t)rec->ts, rec->missed_events))
 				goto fail;
 			im->missed[rec->cpu] += rec->missed_events > 0 ? rec->missed_events : 1;
@@ -97,7 +101,8 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	r = ol_conv_record(im->conv, rec, &ev);
 	if (r == 0)
 		return 0;
-	if (r < 0 || ol_store_add_event(im->st, &ev) || ol_conv_tasks(im->conv, im->st, &ev))
+	if (r < 0 || (im->st && (ol_store_add_event(im->st, &ev) ||
+				 ol_conv_tasks(im->conv, im->st, &ev))))
 		goto fail;
 	im->kept++;
 	return 0;
@@ -156,10 +161,10 @@ static int store_cpustats(struct import *im, const char *stats)
 			snprintf(key, sizeof(key), "%s.cpu%d",
 				 overrun ? "overrun" : "dropped", cpu);
 			snprintf(val, sizeof(val), "%lld", v);
-			if (ol_store_set_meta(im->st, key, val))
+			if (im->st && ol_store_set_meta(im->st, key, val))
 				return -1;
 			if (v > im->missed[cpu]) {
-				if (ol_store_add_gap(im->st, cpu, 0, 0, v - im->missed[cpu]))
+				if (im->st && ol_store_add_gap(im->st, cpu, 0, 0, v - im->missed[cpu]))
 					return -1;
 				im->missed[cpu] = v;
 			}
@@ -188,10 +193,76 @@ static bool read_at(int fd, void *buf, size_t n, unsigned long long off)
  * as is the top buffer's "flyrecord\0" right after the options.  Every
  * CPU's data must be inside the file.  Little-endian files only.
  */
+/*
+ * The ring-buffer pages of one CPU of a version 6 file, as kbuffer will
+ * read them (libtraceevent 1.7 kbuffer_load_subbuffer / translate_data do
+ * not check any of this; a flipped byte crashed it): each page's commit
+ * size (low 27 bits of the long after the u64 time stamp) must fit the
+ * page, and each event header in it (u32: type_len in the low 5 bits) must
+ * describe an event that ends inside the committed data: type_len 1-28
+ * is 4 * type_len bytes of data, 0 has its length (itself included) in
+ * the next u32, 29 is padding (its length next; delta 0: the rest of the
+ * page), 30 a time extend (8 bytes), 31 a time stamp (16 bytes).  Returns
+ * the file offset of the first bad page, 0 if all are fine.
+ */
+static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned long long len,
+				      unsigned int page, unsigned int hdr)
+{
+	static unsigned char buf[65536];
+	unsigned long long p;
+
+	if (page < 2 * hdr || page > sizeof(buf))
+		return 0;
+	for (p = 0; p + page <= len; p += page) {
+		unsigned long long commit = 0;
+		unsigned int size, i;
+
+		if (!read_at(fd, buf, page, off + p))
+			return off + p;
+		memcpy(&commit, buf + 8, hdr - 8);
+		size = (unsigned int)(commit & ((1u << 27) - 1));
+		if (size > page - hdr)
+			return off + p;
+		for (i = hdr; i < hdr + size;) {
+			unsigned int h, type, rest = hdr + size - i, n, total;
+
+			if (rest < 4)
+				return off + p;
+			memcpy(&h, buf + i, 4);
+			type = h & 0x1f;
+			if (type == 29 && (h >> 5) == 0)
+				break;		/* padding to the end of the page */
+			if (type >= 1 && type <= 28) {
+				total = 4 + 4 * type;
+			} else if (type == 30) {
+				total = 8;
+			} else if (type == 31) {
+				total = 16;
+			} else {
+				if (rest < 8)
+					return off + p;
+				memcpy(&n, buf + i + 4, 4);
+				if (type == 0 && n < 4)
+					return off + p;
+				if (n > page)
+					return off + p;
+				total = type == 0 ? 4 + ((n + 3) & ~3u) : 8 + n;
+			}
+			if (total > rest)
+				return off + p;
+			i += total;
+		}
+	}
+	return 0;
+}
+
+static unsigned long long bad_page_at;
+
 static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t size)
 {
 	unsigned long long off = tracecmd_get_options_offset(h), fly[MAX_HANDLES];
 	unsigned long long end = (unsigned long long)size;
+	unsigned int page = 0, lsize = 0;
 	int fd, i, nfly = 0, cpus = tracecmd_cpus(h), c;
 	bool ok = false;
 
@@ -201,6 +272,14 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return true;	/* libtracecmd will say it cannot read it */
+	{
+		unsigned char fh[18];
+
+		if (!read_at(fd, fh, sizeof(fh), 0))
+			goto out;
+		memcpy(&page, fh + 14, 4);
+		lsize = fh[13];
+	}
 	for (i = 0; i < 65536; i++) {
 		unsigned char opt[6];
 		unsigned short id;
@@ -236,12 +315,96 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 				goto out;
 			if (cpu[1] && (cpu[0] > end || cpu[1] > end - cpu[0]))
 				goto out;
+			if (cpu[1] && (lsize == 8 || lsize == 4) &&
+			    (bad_page_at = v6_bad_page(fd, cpu[0], cpu[1], page, 8 + lsize)))
+				goto out;
 		}
 	}
 	ok = true;
 out:
 	close(fd);
 	return ok;
+}
+
+/*
+ * A version 6 file's header sections before libtracecmd reads them: it
+ * mallocs whatever size a section claims (a flipped byte asked for 9 GB)
+ * and loops over the CPU count it finds (50 million took minutes and
+ * 1.5 GB).  Walks header_page, header_event, the ftrace and event formats,
+ * kallsyms, printk formats and the saved command lines (u32 or u64 sizes,
+ * little-endian only) and checks that each lies inside the file and that
+ * the CPU count after them is at most MAX_CPUS and fits the file.
+ * Returns NULL when fine, else what is wrong.
+ */
+static const char *v6_headers_bad(const char *path, off_t fsize)
+{
+	unsigned long long size = (unsigned long long)fsize, off;
+	unsigned char head[16];
+	const char *bad = NULL;
+	unsigned int n, i, j, cpus;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;	/* libtracecmd will say it cannot read it */
+#define U32(o, v) do { if (!read_at(fd, &(v), 4, (o))) goto trunc; } while (0)
+#define SKIP64(o) do { unsigned long long _l; \
+		if (!read_at(fd, &_l, 8, (o)) || _l > size || (o) + 8 > size - _l) goto trunc; \
+		(o) += 8 + _l; } while (0)
+#define SKIP32(o) do { unsigned int _l; U32((o), _l); \
+		if ((unsigned long long)_l > size || (o) + 4 > size - _l) goto trunc; \
+		(o) += 4 + (unsigned long long)_l; } while (0)
+	/* magic (10), "6\0", endian, long size, page size (u32) */
+	if (!read_at(fd, head, sizeof(head), 0) || memcmp(head + 10, "6", 2) || head[12] != 0)
+		goto out;	/* not version 6 little-endian: nothing to check here */
+	off = 18;
+	for (i = 0; i < 2; i++) {
+		char name[13];
+		size_t l = i ? 13 : 12;
+
+		if (!read_at(fd, name, l, off) || memcmp(name, i ? "header_event" : "header_page", l))
+			goto trunc;
+		off += l;
+		SKIP64(off);
+	}
+	U32(off, n);		/* ftrace event formats */
+	off += 4;
+	for (i = 0; i < n; i++)
+		SKIP64(off);
+	U32(off, n);		/* event systems: name\0, count, formats */
+	off += 4;
+	for (i = 0; i < n; i++) {
+		char c;
+		unsigned int m;
+
+		for (;;) {
+			if (!read_at(fd, &c, 1, off))
+				goto trunc;
+			off++;
+			if (!c)
+				break;
+		}
+		U32(off, m);
+		off += 4;
+		for (j = 0; j < m; j++)
+			SKIP64(off);
+	}
+	SKIP32(off);		/* kallsyms */
+	SKIP32(off);		/* printk formats */
+	SKIP64(off);		/* saved command lines */
+	U32(off, cpus);
+	if (cpus > MAX_CPUS)
+		bad = "cannot read this trace.dat (corrupt: more than 8192 CPUs)";
+	else if (16ULL * cpus > size - off)
+		bad = "cannot read this trace.dat (corrupt: more CPUs than the file holds)";
+	goto out;
+trunc:
+	bad = "cannot read this trace.dat (truncated or corrupt: a header section runs past its end)";
+out:
+#undef U32
+#undef SKIP64
+#undef SKIP32
+	close(fd);
+	return bad;
 }
 
 static char *errf(const char *path, const char *what)
@@ -257,6 +420,7 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 			     .progress_ctx = progress_ctx };
 	struct stat sb;
 	int nh = 0, i, n, ret = -1, cpus;
+	const char *bad;
 	char val[32];
 
 	*err = NULL;
@@ -275,13 +439,34 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 	}
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
-	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if ((bad = v6_headers_bad(path, im.size))) {
+		*err = errf(path, bad);
+		return -1;
+	}
+	/*
+	 * tracecmd_open() is open_head + init_data; between them, the CPU
+	 * count (any version) is checked before per-CPU state is allocated.
+	 */
+	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!h) {
 		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
 		return -1;
 	}
+	cpus = tracecmd_cpus(h);
+	if (cpus < 0 || cpus > MAX_CPUS) {
+		*err = errf(path, "cannot read this trace.dat (corrupt: more than 8192 CPUs)");
+		goto out;
+	}
+	if (tracecmd_init_data(h) < 0) {
+		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
+		goto out;
+	}
+	bad_page_at = 0;
 	if (!v6_data_in_file(h, path, im.size)) {
-		*err = errf(path, "cannot read this trace.dat (truncated: event data past its end)");
+		*err = bad_page_at ?
+		       ol_strdupf("'%s': cannot read this trace.dat (corrupt ring-buffer page at "
+				  "offset %llu)", path, bad_page_at) :
+		       errf(path, "cannot read this trace.dat (truncated: event data past its end)");
 		goto out;
 	}
 	im.last_ts = calloc(MAX_CPUS, sizeof(*im.last_ts));
@@ -304,14 +489,13 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 		*err = errf(path, "the trace holds no event data");
 		goto out;
 	}
-	if (ol_store_begin_source(st, path, "trace.dat") < 0)
-		goto store_err;
 	cpus = tep_get_cpus(tracecmd_get_tep(h));
 	snprintf(val, sizeof(val), "%d", cpus);
-	if (store_uname(st, tracecmd_get_uname(h)) ||
-	    store_clock(st, tracecmd_get_trace_clock(handles[nh - 1])) ||
-	    ol_store_set_meta(st, "cpus", val) ||
-	    ol_conv_store_formats(im.conv, st))
+	if (st && (ol_store_begin_source(st, path, "trace.dat") < 0 ||
+		   store_uname(st, tracecmd_get_uname(h)) ||
+		   store_clock(st, tracecmd_get_trace_clock(handles[nh - 1])) ||
+		   ol_store_set_meta(st, "cpus", val) ||
+		   ol_conv_store_formats(im.conv, st)))
 		goto store_err;
 	if (tracecmd_iterate_events_multi(handles, nh, on_record, &im) < 0 && !im.failed) {
 		*err = errf(path, "cannot read the event data (truncated or corrupt)");
@@ -327,9 +511,11 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 	ret = 0;
 	goto out;
 store_err:
-	*err = strdup(ol_store_errmsg(st));
+	*err = st ? strdup(ol_store_errmsg(st)) : errf(path, "out of memory");
 out:
-	if (ret)
+	if (!st)
+		;	/* parse only (the fuzz harness) */
+	else if (ret)
 		ol_store_end_source(st, false);
 	else if (ol_store_end_source(st, true)) {
 		*err = strdup(ol_store_errmsg(st));

@@ -176,6 +176,14 @@ int rp_document(const struct rp *r, const struct rp_markup *m)
 
 		if (!rp_episode_selected(r, ep))
 			continue;
+		if (rp_host_heading(a, e)) {
+			/* a merged database: one group of episodes per host */
+			char host[300];
+
+			snprintf(title, sizeof(title), "Host %s",
+				 pr_ascii_buf(host, sizeof(host), rp_host_heading(a, e)));
+			m->heading(r, 2, title, -1);
+		}
 		m->heading(r, 2, episode_title(title, sizeof(title), ep), -1);
 		victims(r, m, ep);
 	}

@@ -152,11 +152,6 @@ static void jsince_s(struct jw *w, const char *key, const struct ol_victim *v,
 	jscaled(w, key, pr_since(v, ts), 1000000000);
 }
 
-static int64_t reaper_t(int64_t t)
-{
-	return t == 0 ? OL_NONE : t;
-}
-
 static void header(struct jw *w, const struct rp *r)
 {
 	const struct ol_analysis *a = r->a;
@@ -225,6 +220,8 @@ static void episodes(struct jw *w, const struct rp *r)
 		jopen(w, NULL, '{');
 		jint(w, "id", ep->index);
 		jstr(w, "domain", ep->domain);
+		if (rp_episode_host(r->a, ep))
+			jstr(w, "host", rp_episode_host(r->a, ep));
 		jint(w, "start_ns", ep->start_ns);
 		jint(w, "end_ns", ep->end_ns);
 		jscaled(w, "duration_s", ep->start_ns == OL_NONE ||
@@ -308,9 +305,9 @@ static void victim(struct jw *w, const struct rp *r, const struct ol_victim *v)
 	jint(w, "process_free_ns", v->process_free_ns);
 	if (rr->attempts > 0 || pr_mark_ns(v, PR_MARK_REAPER) != OL_NONE) {
 		jopen(w, "reaper", '{');
-		jint(w, "wake_ns", reaper_t(rr->wake_ns));
-		jint(w, "start_ns", reaper_t(rr->start_ns));
-		jint(w, "end_ns", reaper_t(rr->end_ns));
+		jint(w, "wake_ns", pr_reaper_ns(rr->wake_ns));
+		jint(w, "start_ns", pr_reaper_ns(rr->start_ns));
+		jint(w, "end_ns", pr_reaper_ns(rr->end_ns));
 		jint(w, "attempts", rr->attempts);
 		jint(w, "failures", rr->failures);
 		jbool(w, "gave_up", rr->gave_up);

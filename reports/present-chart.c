@@ -35,12 +35,6 @@ const char *pr_mark_help(enum pr_mark m)
 	return m < PR_MARK_NR ? marks[m].help : "";
 }
 
-/* A reaper that never ran may be left zeroed rather than OL_NONE. */
-static int64_t reaper_ns(int64_t t)
-{
-	return t == 0 ? OL_NONE : t;
-}
-
 int64_t pr_mark_ns(const struct ol_victim *v, enum pr_mark m)
 {
 	int64_t t;
@@ -50,8 +44,8 @@ int64_t pr_mark_ns(const struct ol_victim *v, enum pr_mark m)
 		return v->kill_ns;
 	case PR_MARK_REAPER:
 		/* the run starts at start_task_reaping; wake_reaper if only that */
-		t = reaper_ns(v->reaper.start_ns);
-		return t != OL_NONE ? t : reaper_ns(v->reaper.wake_ns);
+		t = pr_reaper_ns(v->reaper.start_ns);
+		return t != OL_NONE ? t : pr_reaper_ns(v->reaper.wake_ns);
 	case PR_MARK_SKIP:
 		return v->skip_ns;
 	case PR_MARK_FREED:

@@ -86,9 +86,20 @@ static char *oom_report(const struct ol_victim *v)
 	return strdup(buf);
 }
 
-static int64_t reaper_t(int64_t t)
+/* A summary of the memory picture; its task names are untrusted. */
+static int picture(struct pr_facts *out, const char *label, const char *text, bool warn)
 {
-	return t == 0 ? OL_NONE : t;
+	char *e;
+	int r;
+
+	if (!text)
+		return 0;
+	e = pr_ascii(text);
+	if (!e)
+		return -1;
+	r = add(out, label, warn, -1, "%s", e);
+	free(e);
+	return r;
 }
 
 int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int64_t res,
@@ -133,6 +144,11 @@ int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int6
 		r |= add(out, "oom report", false, -1, "%s", s);
 		free(s);
 	}
+	/* the report's memory picture (analyze/mempic.c), as OOMAnalyser reads it */
+	r |= picture(out, "memory then", v->picture_memory, false);
+	r |= picture(out, "watermarks", v->picture_watermarks,
+		     v->picture_watermarks && strstr(v->picture_watermarks, "below min"));
+	r |= picture(out, "chosen", v->picture_badness, false);
 	if (v->skip_ns != OL_NONE)
 		r |= add(out, "MMF_OOM_SKIP", false, -1, "%s after the kill, set by %s (%s); "
 			 "bracket %s .. %s", pr_rel(b[0], pr_since(v, v->skip_ns), res, "?"),
@@ -155,9 +171,9 @@ int pr_victim_facts(const struct ol_analysis *a, const struct ol_victim *v, int6
 	if (rr->attempts > 0 || pr_mark_ns(v, PR_MARK_REAPER) != OL_NONE)
 		r |= add(out, "oom_reaper", false, -1, "woke %s, ran %s .. %s, %d attempt%s, "
 			 "%d failed%s; reaped %s, left %s",
-			 pr_rel(b[0], pr_since(v, reaper_t(rr->wake_ns)), res, "unknown"),
-			 pr_rel(b[1], pr_since(v, reaper_t(rr->start_ns)), res, "unknown"),
-			 pr_rel(b[2], pr_since(v, reaper_t(rr->end_ns)), res, "unknown"),
+			 pr_rel(b[0], pr_since(v, pr_reaper_ns(rr->wake_ns)), res, "unknown"),
+			 pr_rel(b[1], pr_since(v, pr_reaper_ns(rr->start_ns)), res, "unknown"),
+			 pr_rel(b[2], pr_since(v, pr_reaper_ns(rr->end_ns)), res, "unknown"),
 			 rr->attempts, rr->attempts == 1 ? "" : "s", rr->failures,
 			 rr->gave_up ? ", gave up" : "", pr_kb_exact(b[3], rr->reaped_kb),
 			 pr_kb_exact(b[4], rr->left_kb));

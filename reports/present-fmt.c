@@ -144,6 +144,11 @@ int64_t pr_since(const struct ol_victim *v, int64_t ts)
 	return ol_since_kill(v, ts);
 }
 
+int64_t pr_reaper_ns(int64_t t)
+{
+	return t == 0 ? OL_NONE : t;
+}
+
 /* --- untrusted strings ---------------------------------------------- */
 
 static bool printable(unsigned char c)

@@ -70,6 +70,12 @@ char *pr_kb_exact(char *buf, int64_t kb);
 char *pr_secs_exact(char *buf, int64_t ns);
 /* Time from the victim's kill to @ts, OL_NONE when either is unknown. */
 int64_t pr_since(const struct ol_victim *v, int64_t ts);
+/*
+ * A reaper time (ol_reaper_run), OL_NONE when unknown: a victim the
+ * reaper never ran on may have its run left zeroed rather than OL_NONE,
+ * and 0 is then "unknown", never a time.
+ */
+int64_t pr_reaper_ns(int64_t t);
 
 /*
  * Untrusted kernel strings (comm, cgroup paths) as printable ASCII: bytes

@@ -112,4 +112,33 @@ int rp_json(const struct rp *r);
 int rp_csv(const struct rp *r);
 int rp_html(const struct rp *r);
 
+/* --- exports (export.c, export-jsonl.c, export-chrome.c, metrics.c) - */
+
+/*
+ * Where a victim was recorded: its host, boot id, kernel release and
+ * trace clock (borrowed strings, "" when unknown).  A merged database
+ * holds several of them; times of different origins are not comparable.
+ */
+struct rp_origin {
+	const char	*host, *boot_id, *kernel, *clock;
+};
+
+void rp_origin(const struct ol_analysis *a, const struct ol_victim *v,
+	       struct rp_origin *o);
+/* An episode's origin: that of its first victim. */
+void rp_episode_origin(const struct ol_analysis *a, const struct ol_episode *e,
+		       struct rp_origin *o);
+
+/*
+ * In a merged database (oomlens merge), the host of episode @e when it
+ * starts a new host's group (episodes are in input order, so one host's
+ * episodes follow each other); NULL otherwise and in a plain database.
+ */
+const char *rp_host_heading(const struct ol_analysis *a, size_t e);
+/* The host of episode @e in a merged database, else NULL. */
+const char *rp_episode_host(const struct ol_analysis *a, const struct ol_episode *e);
+
+int rp_export_jsonl(const struct ol_analysis *a, FILE *f);
+int rp_export_chrome(const struct ol_analysis *a, FILE *f);
+
 #endif /* OOMLENS_REPORT_LOCAL_H */

@@ -65,6 +65,40 @@ int ol_report_format_parse(const char *name);
 int ol_report_render(const struct ol_analysis *a, enum ol_report_format f,
 		     const struct ol_report_opts *o, FILE *out, char **err);
 
+/*
+ * Exports for tools outside oomlens (README.md "Fleet"): JSON lines for a
+ * warehouse, the Trace Event Format for Perfetto / chrome://tracing, and
+ * Prometheus metrics in node_exporter's textfile format.
+ */
+#define OL_EXPORT_FORMATS(_)		\
+	_(JSONL,	"jsonl")	\
+	_(CHROME,	"chrome-trace")
+
+enum ol_export_format {
+#define _(id, str) OL_EXPORT_##id,
+	OL_EXPORT_FORMATS(_)
+#undef _
+	OL_EXPORT_NR
+};
+
+/* Every JSON line's "schema" (README.md, "export --format jsonl"). */
+#define OL_EXPORT_JSONL_SCHEMA	1
+
+/* Parse an export format name; returns the format or -1. */
+int ol_export_format_parse(const char *name);
+
+/*
+ * Write all of @a in export format @f to @out.  Returns 0, or -1 with
+ * *@err set (free() it) when writing failed.  Writes nothing to stderr.
+ */
+int ol_export_render(const struct ol_analysis *a, enum ol_export_format f,
+		     FILE *out, char **err);
+
+/*
+ * Write the Prometheus text exposition of @a (node_exporter textfile
+ * collector format) to @out.  0, or -1 with *@err set (free() it).
+ */
+int ol_metrics_render(const struct ol_analysis *a, FILE *out, char **err);
 struct ol_runset;
 
 /*

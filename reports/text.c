@@ -51,6 +51,15 @@ static void say(const struct rp *r, int indent, const char *fmt, ...)
 	rp_wrap(r->out, line, indent, indent + 2, RP_COLS);
 }
 
+/* A merged database (oomlens merge): a line before each host's episodes. */
+static void host_heading(const struct rp *r, size_t e)
+{
+	char host[300];
+
+	if (rp_host_heading(r->a, e))
+		say(r, 0, "== host %s", pr_ascii_buf(host, sizeof(host), rp_host_heading(r->a, e)));
+}
+
 static void heading(const struct rp *r, const char *title)
 {
 	fprintf(r->out, "\n%s%s%s\n", r->o->color ? BOLD : "", title,
@@ -175,6 +184,7 @@ static void table(const struct rp *r)
 
 		if (!rp_episode_selected(r, ep))
 			continue;
+		host_heading(r, e);
 		dom = pr_ascii(ep->domain);
 		say(r, 0, "episode %d: %s", ep->index, dom ? dom : "");
 		free(dom);
@@ -270,6 +280,7 @@ static void detail(const struct rp *r)
 			continue;
 		dom = pr_ascii(ep->domain);
 		putc('\n', r->out);
+		host_heading(r, e);
 		say(r, 0, "Episode %d: %s, %s .. %s s", ep->index, dom ? dom : "",
 		    pr_abs(b1, ep->start_ns, 3, r->res, "?"), pr_abs(b2, ep->end_ns, 3, r->res, "?"));
 		free(dom);

@@ -48,8 +48,8 @@ crafted osc52 "CREATE TABLE \"x${esc}]52;c;aGVsbG8=$(printf '\007')\"(a)" 'schem
 crafted bidi "CREATE TABLE \"a$(printf '\342\200\256')b\"(a)" 'u{202e}'
 crafted recursive-view "DROP TABLE victims; CREATE VIEW victims AS WITH RECURSIVE c(n) AS
 	(SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n AS id FROM c" 'schema was changed'
-crafted trigger "CREATE TRIGGER t AFTER INSERT ON events BEGIN
-	DELETE FROM events WHERE name = 'oom:mark_victim'; END" 'trigger'
+crafted trigger "CREATE TRIGGER t AFTER INSERT ON ev BEGIN
+	DELETE FROM ev WHERE name IN (SELECT id FROM names WHERE name = 'oom:mark_victim'); END" 'trigger'
 crafted changed-meta "DROP TABLE meta; CREATE TABLE meta(key TEXT, value TEXT, x)" 'schema was changed'
 crafted newer "PRAGMA user_version = 99" 'newer'
 crafted foreign-version "PRAGMA user_version = 0" 'not an oomlens'

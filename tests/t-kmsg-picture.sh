@@ -2,7 +2,8 @@
 # The memory picture of a log-only kill, as OOMAnalyser explains it, on
 # real reports of 3.x, 4.x, 5.x and 6.x kernels: oom_memory keeps what
 # show_mem() and the memcg printed; oom_memory_where, oom_watermarks and
-# oom_badness read it (where the memory was, each zone against its
+# oom_badness are computed from it, oom_picture summarises them for the
+# reports (where the memory was, each zone against its
 # watermarks, the task table ranked by the kernel's badness).
 . "$(dirname "$0")/lib.sh"
 FIX="$TOP/tests/fixtures/kmsg-real"
@@ -22,6 +23,11 @@ check "3.10: the chosen task ranks first by badness" \
 	test "$(sql "$db" "select name || ' ' || rank || ' ' || why from oom_badness where chosen")" = "mysqld 1 the highest badness"
 check "3.10: Mem-Info page counts kept" \
 	test "$(sql "$db" "select unit from oom_memory where scope = 'global' and key = 'active_anon'")" = pages
+
+"$OOMLENS" report --detail "$db" > "$T_OUT/rhel7.txt" 2>&1
+check "3.10: the report shows where the memory was" grep -q 'memory then: system: anon 32066452 kB' "$T_OUT/rhel7.txt"
+check "3.10: ... the zones near their watermarks" grep -q 'watermarks: node 0 Normal below min' "$T_OUT/rhel7.txt"
+check "3.10: ... and the chosen task's rank" grep -q 'chosen: rank 1 of 85 by badness' "$T_OUT/rhel7.txt"
 
 # 4.8 memcg v1 (/dev/kmsg records): the memcg's stats, badness by the limit
 db="$T_OUT/memcg48.db"; imp "$FIX/032-cadvisor-devkmsg-memcg-v1-4.8.log" "$db"

@@ -66,7 +66,8 @@ while [ $i -lt 5 ]; do
 	i=$((i + 1))
 done
 check "SIGTERM stopped imports ($gone of 5 caught while running)" test $gone -gt 0
-check "SIGTERM: no temporary left" test -z "$(ls | grep '^sig\.db\.tmp-')"
+left=$(ls | grep "^sig\.db\.tmp-")
+check "SIGTERM: no temporary left ($left)" test -z "$left"
 
 # SIGKILL: the temporary stays (no handler runs); the next run removes it
 rm -f kill.db

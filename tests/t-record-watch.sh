@@ -12,7 +12,7 @@ db=$T_OUT/watch.db
 before=$(tracing_snapshot)
 
 "$OOMLENS" record --watch --watch-before $BEFORE --watch-after $AFTER --max-db-mb 64 \
-	-q -o "$db" >"$T_OUT/watch.out" 2>&1 &
+	--metrics "$T_OUT/oomlens.prom" -q -o "$db" >"$T_OUT/watch.out" 2>&1 &
 rec=$!
 sleep 1
 # churn: short-lived processes all along (about 50 a second)
@@ -26,6 +26,11 @@ sleep 12
 check "scenario selfexit ran" [ $? -eq 0 ]
 wait $churn
 sleep 3		# the episode (5 s after the last OOM event) is over by now
+# --metrics: rewritten after the episode, while the recorder still runs
+check "metrics written after the episode" grep -q '^oomlens_kills_total{host=.*} 1$' "$T_OUT/oomlens.prom"
+if command -v promtool >/dev/null; then
+	check "metrics pass promtool" sh -c "promtool check metrics <'$T_OUT/oomlens.prom'"
+fi
 kill -INT $rec
 wait $rec
 rc=$?

@@ -260,9 +260,18 @@ static void victims_draw(struct view *v, struct tui *t)
 		if (r->victim < 0) {
 			const struct ol_episode *ep = &a->episodes[r->episode];
 
+			char host[80] = "";
+
+			/* a merged database (oomlens merge): say whose episode it is */
+			if (a->norigins) {
+				char hn[64];
+
+				pr_ascii_buf(hn, sizeof(hn), a->origins[ep->origin].host);
+				snprintf(host, sizeof(host), "host %s  ", hn);
+			}
 			pr_ascii_buf(esc, sizeof(esc), ep->domain);
-			snprintf(line, sizeof(line), "-- episode %d  %s  %zu victim%s, %d unnecessary, %s --",
-				 ep->index, esc, ep->count, ep->count == 1 ? "" : "s",
+			snprintf(line, sizeof(line), "-- episode %d  %s%s  %zu victim%s, %d unnecessary, %s --",
+				 ep->index, host, esc, ep->count, ep->count == 1 ? "" : "s",
 				 ep->unnecessary, pr_dur(span, ep->end_ns == OL_NONE ||
 					ep->start_ns == OL_NONE ? OL_NONE : ep->end_ns - ep->start_ns,
 					t->res, "?"));

@@ -1,19 +1,22 @@
 #!/bin/sh
 # Build the libFuzzer harnesses and run each for N seconds.
 #
-#   sh tests/fuzz/run-fuzz.sh [SECONDS] [HARNESS...]
+#   sh tests/fuzz/run-fuzz.sh [SECONDS] [HARNESS...]      (make fuzz FUZZ_SECONDS=N)
 #
 # SECONDS defaults to 60; HARNESS defaults to every tests/fuzz/fuzz-*.c.
 # Builds with clang -fsanitize=fuzzer,address,undefined into
 # $FUZZ_BUILD (default /tmp/oomlens-fuzz, never the shared build/), the
 # project's collect/ and analyze/ sources compiled with the same flags.
-# Each harness starts from tests/fuzz/corpus/<harness>/ (seeds and every
-# old crash, which `make check` replays) and keeps what it learns in
-# $FUZZ_BUILD/work/<harness>/.  A crash stops that harness; its input is
-# $FUZZ_BUILD/crash-<harness>-*: minimize it with
+# Each harness starts from its seeds in tests/fuzz/corpus/ (the in-process
+# parser harnesses share those of the importer harnesses) and keeps what
+# it learns in $FUZZ_BUILD/work/<harness>/.  It runs in libFuzzer's fork
+# mode and goes on past crashes, timeouts and out-of-memory inputs: each
+# finding is $FUZZ_BUILD/<harness>-crash-* (or -oom-, -timeout-); at the end
+# the script lists them and exits 1 if there is any.  Minimize one with
 #   $FUZZ_BUILD/<harness> -minimize_crash=1 -runs=10000 CRASH
-# and save it under tests/fuzz/corpus/<harness>/ once the bug is fixed.
-# Extra libFuzzer options: FUZZ_OPTS="-jobs=2 -workers=2".
+# and save it under tests/fuzz/corpus/<harness>/ once the bug is fixed
+# (make check replays the corpus).  Per harness it prints executions,
+# exec/s and coverage.  Extra libFuzzer options: FUZZ_OPTS.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
@@ -23,10 +26,10 @@ B=${FUZZ_BUILD:-/tmp/oomlens-fuzz}
 CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || { echo "run-fuzz: $CC not found (apt-get install clang)" >&2; exit 1; }
 
-PKGS="libtracecmd libtracefs libtraceevent sqlite3"
+PKGS="libtracecmd libtracefs libtraceevent sqlite3 zlib liblzma libzstd jansson"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-std=gnu11 -g -O1 -I$TOP -D_GNU_SOURCE $(pkg-config --cflags $PKGS) $SAN"
-LIBS="$(pkg-config --libs $PKGS) -lm"
+LIBS="$(pkg-config --libs $PKGS) -lbz2 -lm"
 
 mkdir -p "$B/obj" || exit 1
 objs=""
@@ -48,24 +51,31 @@ status=0
 for h in "$@"; do
 	echo "  LINK    $h"
 	$CC $CFLAGS -fsanitize=fuzzer -o "$B/$h" "tests/fuzz/$h.c" $objs $LIBS || exit 1
-	seeds="tests/fuzz/corpus/$h"
+	case $h in
+	fuzz-kmsg-line) seeds=tests/fuzz/corpus/fuzz-kmsg ;;
+	fuzz-ftrace-line) seeds=tests/fuzz/corpus/fuzz-ftrace-text ;;
+	*) seeds=tests/fuzz/corpus/$h ;;
+	esac
 	mkdir -p "$B/work/$h" "$seeds"
 	# the largest seed sets the input size limit (trace.dat seeds are big)
 	max=$(ls -l "$seeds" 2>/dev/null | awk 'NR > 1 && $5 > m { m = $5 } END { print m + 0 }')
 	[ "$max" -lt 65536 ] && max=65536
+	# the line parsers: short inputs are many lines already
+	case $h in fuzz-*-line) max=4096 ;; esac
 	echo "  FUZZ    $h for ${SECS}s"
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-	LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$TOP/tests/fuzz/lsan-fuzz.supp:print_suppressions=0} \
-	"$B/$h" -max_total_time="$SECS" -max_len="$max" -timeout=30 -rss_limit_mb=3072 \
-		-artifact_prefix="$B/crash-$h-" -print_final_stats=1 ${FUZZ_OPTS:-} \
+	"$B/$h" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+		-max_total_time="$SECS" -max_len="$max" -timeout=30 -rss_limit_mb=2048 \
+		-artifact_prefix="$B/$h-" -print_final_stats=1 ${FUZZ_OPTS:-} \
 		"$B/work/$h" "$seeds" >"$B/$h.log" 2>&1
-	rc=$?
-	grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$B/$h.log" | tail -n 2
-	if [ $rc -ne 0 ]; then
-		status=1
-		echo "  CRASH   $h (exit $rc): see $B/$h.log and $B/crash-$h-*"
-		grep -m1 -E 'ERROR: |runtime error|SUMMARY' "$B/$h.log"
-	fi
+	# fork mode: "#N: cov: C ft: F corp: ... exec/s: E oom/timeout/crash: o/t/c time: S"
+	last=$(grep -E '^#[0-9]+: cov:' "$B/$h.log" | tail -n 1)
+	echo "  STATS   $h: ${last:-no progress line (see $B/$h.log)}"
 done
+found=$(ls "$B" 2>/dev/null | grep -cE '^fuzz-.*-(crash|oom|timeout|leak)-')
+if [ "$found" -gt 0 ]; then
+	echo "  FOUND   $found input(s) in $B: $(ls "$B" | grep -E '^fuzz-.*-(crash|oom|timeout|leak)-' | head -n 20 | tr '\n' ' ')"
+	status=1
+fi
 exit $status

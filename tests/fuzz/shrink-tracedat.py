@@ -6,8 +6,12 @@
 # Usage: trace-cmd convert -i X.dat -o v6.dat --file-version 6 --compression none
 #        python3 tests/fuzz/shrink-tracedat.py v6.dat small.dat
 # (makes tests/fuzz/corpus/fuzz-tracedat/seed-selfexit-v6-small.dat from samples/data/selfexit.dat)
-import struct,sys
+# TINY=1: only the oom and sched formats and the first ring-buffer page of
+# each CPU (a fuzz seed of a few pages: seed-selfexit-v6-tiny.dat).
+import os,struct,sys
 KEEP={b'oom',b'sched',b'task',b'signal',b'mmap',b'kmem',b'mmap_lock',b'printk'}
+TINY=os.environ.get('TINY')=='1'
+if TINY: KEEP={b'oom',b'sched'}
 d=open(sys.argv[1],'rb').read()
 out=bytearray(); p=0
 def u(fmt):
@@ -48,6 +52,23 @@ while True:
 for fr in [p]+bufs:
     assert d[fr:fr+10]==b'flyrecord\0', fr
     for c in range(cpus): fix(fr+10+16*c)
+if TINY:
+    # the data starts at the first CPU offset; keep one page of each CPU
+    regs=[]
+    for fr in [p]+bufs:
+        for c in range(cpus):
+            o=fr-rest_start+10+16*c
+            off,size=struct.unpack_from('<QQ',rest,o)
+            if size: regs.append((o,off,size))
+    start=min(off for _,off,_ in regs)          # new-file offset of the data
+    head=rest[:start-len(out)]
+    data=bytearray()
+    for o,off,size in regs:
+        old_at=off-len(out)                     # offset inside rest
+        keep=min(size,page)
+        struct.pack_into('<QQ',head,o,start+len(data),keep)
+        data+=rest[old_at:old_at+keep]
+    rest=head+data
 out+=rest
 open(sys.argv[2],'wb').write(out)
 print(len(d),'->',len(out),'delta',delta)

@@ -221,8 +221,47 @@ static void domains(void)
 	}
 }
 
+/* The memory picture's lines (kgrammar-mem.c). */
+static void picture(void)
+{
+	struct ol_kmem m;
+	struct ol_kspan k;
+	long long v;
+	const char *u;
+
+	CHECK(ol_kmem_line("Node 0 DMA32 free:59728kB min:7832kB low:9788kB high:11748kB "
+			   "reserved_highatomic:0KB", false, &m) == OL_KMEM_ZONE && m.node == 0 &&
+	      ol_kspan_eq(m.zone, "DMA32") && ol_kmem_next(&m, &k, &v, &u) &&
+	      ol_kspan_eq(k, "free") && v == 59728 && !strcmp(u, "kB"), "a zone line");
+	CHECK(ol_kmem_line("Node 0 active_anon:872kB all_unreclaimable? no shmem_thp: 0kB", false, &m) ==
+	      OL_KMEM_NODE, "a node line");
+	while (ol_kmem_next(&m, &k, &v, &u) && !ol_kspan_eq(k, "shmem_thp"))
+		;
+	CHECK(ol_kspan_eq(k, "shmem_thp") && v == 0, "... 'shmem_thp: 0kB' after a word value");
+	CHECK(ol_kmem_line(" active_anon:218 inactive_anon:202527 isolated_anon:0", false, &m) ==
+	      OL_KMEM_GLOBAL && ol_kmem_next(&m, &k, &v, &u) && !strcmp(u, "pages"),
+	      "Mem-Info counters, in pages");
+	CHECK(ol_kmem_line("255744 pages RAM", false, &m) == OL_KMEM_GLOBAL &&
+	      ol_kmem_next(&m, &k, &v, &u) && ol_kspan_eq(k, "pages RAM") && v == 255744, "pages RAM");
+	CHECK(ol_kmem_line("Total swap = 2097148kB", false, &m) == OL_KMEM_SWAP &&
+	      ol_kmem_next(&m, &k, &v, &u) && ol_kspan_eq(k, "Total swap") && v == 2097148, "swap");
+	CHECK(ol_kmem_line("Node 0 hugepages_total=0 hugepages_free=0 hugepages_size=2048kB", false, &m) ==
+	      OL_KMEM_HUGEPAGES, "hugepages");
+	CHECK(ol_kmem_line("Node 0 DMA32: 476*4kB 56*8kB = 4624kB", false, &m) == OL_KMEM_NONE,
+	      "a buddy list is not kept");
+	CHECK(ol_kmem_line("Memory cgroup stats for /x: cache:0KB rss:49484KB", false, &m) ==
+	      OL_KMEM_MEMCG && m.header && ol_kmem_next(&m, &k, &v, &u) &&
+	      ol_kmem_next(&m, &k, &v, &u) && ol_kspan_eq(k, "rss") && v == 49484, "memcg v1 stats inline");
+	CHECK(ol_kmem_line("anon 133853184", true, &m) == OL_KMEM_MEMCG &&
+	      ol_kmem_next(&m, &k, &v, &u) && !strcmp(u, "bytes") && v == 133853184,
+	      "memcg v2 stat line, in bytes");
+	CHECK(ol_kmem_line("anon 133853184", false, &m) == OL_KMEM_NONE,
+	      "... only after the stats header");
+}
+
 int main(void)
 {
+	picture();
 	old_eras();
 	cut_and_odd();
 	domains();
