@@ -23,19 +23,36 @@ PKG_DEBS := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
 	    libzstd:libzstd-dev jansson:libjansson-dev
 PKGS := $(foreach p,$(PKG_DEBS),$(firstword $(subst :, ,$(p))))
 
-# Everything `make check` and `make demo` need on a fresh Debian 12.
+# What `make demo` (and every build) needs on a fresh Debian 12.
 DEB_PKGS := build-essential pkg-config libtracecmd-dev libtracefs-dev \
 	    libtraceevent-dev libsqlite3-dev libncurses-dev trace-cmd sqlite3 \
 	    tmux python3 util-linux procps zlib1g-dev liblzma-dev libzstd-dev \
 	    libbz2-dev libjansson-dev gzip xz-utils zstd bzip2
-# Installation, man pages, completion, the unit and the Debian package
-# (t-man, t-completion, t-unit, t-deb).
-DEB_PKGS += mandoc bash-completion systemd debhelper dpkg-dev fakeroot lintian
-# Fleet outputs checked against the real consumers (t-metrics, t-clickhouse).
-DEB_PKGS += prometheus prometheus-node-exporter curl clickhouse-server clickhouse-client
+# What only `make check` needs besides: installation, man pages,
+# completion, the unit and the Debian package (t-man, t-completion,
+# t-install, t-deb); the fleet outputs checked against their real
+# consumers (t-metrics, t-clickhouse).
+DEB_TEST := mandoc bash-completion systemd debhelper dpkg-dev fakeroot lintian \
+	    prometheus prometheus-node-exporter curl clickhouse-server clickhouse-client
+# Headless Chromium, only for the HTML report test (t-report-html).
 DEB_BROWSER := chromium
 # `make scenarios KERNEL=...`: the scenario VM (samples/vm)
 DEB_VM := qemu-system-x86 busybox-static cpio
+# `make fuzz`: libFuzzer
+DEB_FUZZ := clang
+
+# $(call apt_install,PACKAGES): apt-get install those not installed yet
+# (idempotent: a no-op when everything is there).
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make $@: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+endef
 
 ifeq ($(V),1)
 Q :=
@@ -126,36 +143,33 @@ $(O)/samples/%: samples/%.c
 	$(quiet) CC $<
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread -o $@ $<
 
-# Install what is missing (idempotent; a no-op when everything is there).
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	fi
+	$(call apt_install,$(DEB_PKGS))
 
-# Headless Chromium, only for the HTML report test.
+deps-test:
+	$(call apt_install,$(DEB_TEST))
+
 deps-browser:
-	@dpkg-query -W -f='$${Status}' $(DEB_BROWSER) 2>/dev/null | grep -q 'install ok installed' || { \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  echo "make deps-browser: installing $(DEB_BROWSER)"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_BROWSER) >/dev/null; }
+	$(call apt_install,$(DEB_BROWSER))
+
+deps-vm:
+	$(call apt_install,$(DEB_VM))
+
+deps-fuzz:
+	$(call apt_install,$(DEB_FUZZ))
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh
 
-check: deps
+check: deps deps-test
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@-$(MAKE) --no-print-directory deps-browser
 	@sh tests/run.sh
 
 # libFuzzer harnesses (clang): each for FUZZ_SECONDS, going on past findings.
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: deps-fuzz
 	@nice -n 10 sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
 bench: deps
@@ -179,16 +193,6 @@ SCENARIOS_OUT ?= scenarios-$(shell uname -r)
 scenarios: all
 	@samples/scenarios.sh -o $(SCENARIOS_OUT) $(SCENARIOS)
 endif
-
-deps-vm:
-	@missing=""; for p in $(DEB_VM); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps-vm: installing$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
 
 # The unit is generated for this BINDIR/STATEDIR: rebuild it every time.
 install: check-pkgs $(PROG) man
@@ -217,5 +221,5 @@ uninstall:
 clean:
 	rm -rf $(O) $(PROG)
 
-.PHONY: all check-pkgs deps deps-browser deps-vm demo check bench scenarios install install-strip uninstall man clean
+.PHONY: all check-pkgs deps deps-test deps-browser deps-vm deps-fuzz demo check bench scenarios install install-strip uninstall man clean
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -74,15 +74,29 @@ static void clean_after(const struct ol_where *w, pid_t pid)
 	struct ol_store *st;
 	char *err = NULL;
 
+	/* a compressed trace.dat is read from a decompressed copy */
+	if (w->input_tmp[0] && memchr(w->input_tmp, '\0', sizeof(w->input_tmp)))
+		unlink(w->input_tmp);
 	if (!w->db[0])
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", w->db, (int)pid);
 	unlink(tmp);
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%d-journal", w->db, (int)pid);
 	unlink(tmp);
-	/* opening an existing database rolls its hot journal back */
+	/*
+	 * Opening an existing database rolls a hot journal back.  A journal
+	 * the child had only begun (its header not yet written) is not hot:
+	 * SQLite ignores it and leaves it there.  Inside our own write
+	 * transaction (the RESERVED lock held, after the first read would
+	 * have rolled back a hot one) it is stale, and removed.
+	 */
 	if (access(w->db, F_OK) == 0) {
 		st = ol_store_open(w->db, &err);
+		if (st && ol_store_begin(st) == 0) {
+			snprintf(tmp, sizeof(tmp), "%s-journal", w->db);
+			unlink(tmp);
+			ol_store_commit(st, false);
+		}
 		ol_store_close(st);
 		free(err);
 	}

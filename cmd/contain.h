@@ -11,6 +11,7 @@
 struct ol_where {
 	char			db[4096];	/* the database being written */
 	char			file[4096];	/* the input being read */
+	char			input_tmp[4096];	/* its decompressed copy, if any */
 	volatile unsigned long long offset;	/* trace.dat record offset, 0 unknown */
 	int			tty;		/* the parent's stderr is a terminal */
 	volatile int		quiet_libs;	/* from now on only "oomlens: " lines */

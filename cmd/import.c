@@ -170,6 +170,14 @@ static int import_files(int argc, char **argv, char **db_out)
 			if (kinds[i] == OL_FILE_TRACEDAT) {
 				const char *path = ol_input_path(&ins[i], &err);
 
+				/* a decompressed copy: removed on a signal or a crash too */
+				if (path && strcmp(path, argv[i])) {
+					ol_tmp_track(path);
+					if (ol_where)
+						snprintf(ol_where->input_tmp,
+							 sizeof(ol_where->input_tmp), "%s", path);
+				}
+
 				r = path ? ol_import_tracedat(st, path,
 							       !quiet && (ol_where ? ol_where->tty : isatty(2)) ?
 							       draw_progress : NULL,

@@ -39,5 +39,19 @@ check "existing database: says what crashed" grep -q "crashed (Bus error)" old.e
 check "existing database: integrity ok" test "$(sql old.db 'pragma integrity_check')" = ok
 check "existing database: as it was" test "$(sql old.db "select count(*) from events; select count(*) from sources")" = "$before"
 check "existing database: no journal left" test ! -e old.db-journal
-sed 's/^/    /' new.err old.err
+# a real library crash (libtracecmd tracecmd_close() from
+# tracecmd_buffer_instance_handle(), README "Library bugs") in a
+# compressed file: its decompressed copy goes away too
+xz=$TOP/tests/fuzz/corpus/fuzz-tracedat/crash-libtracecmd-close-instance-pinned.dat.xz
+if [ -f "$xz" ]; then
+	mkdir -p tmp
+	TMPDIR=$PWD/tmp "$OOMLENS" import -q "$xz" -o lib.db > lib.out 2> lib.err
+	echo $? > lib.rc
+	check "library crash: exit 1 (was $(cat lib.rc))" test "$(cat lib.rc)" = 1
+	check "library crash: one line naming the file" \
+		sh -c "test \"\$(wc -l < lib.err)\" = 1 && grep -q 'crash-libtracecmd-close-instance-pinned.dat.xz.*crashed' lib.err"
+	check "library crash: no decompressed copy left" test -z "$(ls tmp)"
+	check "library crash: no database" test ! -e lib.db
+fi
+sed 's/^/    /' new.err old.err lib.err 2>/dev/null
 t_done
