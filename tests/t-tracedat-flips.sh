@@ -1,15 +1,15 @@
 #!/bin/sh
 # Byte-flipped copies of every committed trace.dat sample (deterministic:
-# tests/fuzz/flip.py, FLIPS copies each, default 100; FLIPS=300 for the
-# full set: ~25 min on a loaded 2-core machine) through `oomlens
-# import`: each ends with exit 0, or exit 1 and one `oomlens:` line;
-# never a signal, never past 30 s, and no database or temporary left by a
-# failed import.  FLIPS_JOBS imports run at once (default 2).
+# tests/fuzz/flip.py, FLIPS copies each, default 300: about 3 min on an
+# idle 2-core machine) through `oomlens import`: each ends with exit 0,
+# or exit 1 and one `oomlens:` line; never a signal, never past 30 s, and
+# no database or temporary left by a failed import.  FLIPS_JOBS imports
+# run at once (default 2).
 . "$(dirname "$0")/lib.sh"
 [ -x "$OOMLENS" ] || skip "no $OOMLENS (run make)"
 command -v python3 >/dev/null || skip "python3 is not installed (make deps installs it)"
 command -v timeout >/dev/null || skip "no timeout(1)"
-FLIPS=${FLIPS:-100}
+FLIPS=${FLIPS:-300}
 JOBS=${FLIPS_JOBS:-2}
 ls "$SAMPLES"/*.dat >/dev/null 2>&1 || skip "no samples/data/*.dat"
 command -v trace-cmd >/dev/null || skip "trace-cmd is not installed (make deps installs it)"
