@@ -30,7 +30,20 @@ exec 9>/tmp/oomlens-live.lock
 flock 9
 
 mkdir -p "$OUT" || exit 2
-# a narrow race (exitedvictim) may miss: each scenario gets up to
+# What the recording must show besides run-scenario.sh's kernel-log
+# check.  racedexit: the log only brackets the victim's exit by a shell's
+# echo after wait(), which lands a few ms after the reaper's line whether
+# or not the two unmapped at once; the trace's rss_stat of both actors on
+# one mm settles it (the analysis' reaper-raced-exit verdict).
+trace_shows() {
+	case $1 in
+	racedexit)
+		"$OOMLENS" report "$2" --format json | grep -q '"kind": *"reaper-raced-exit"' ||
+			{ log "$1: the trace shows no overlap of the reaper and exit_mmap"; return 1; } ;;
+	esac
+	return 0
+}
+# a narrow race (exitedvictim, racedexit) may miss: each scenario gets up to
 # SCEN_TRIES runs, every try recorded afresh (the log keeps them all)
 TRIES=${SCEN_TRIES:-3}
 FAILED=
@@ -40,7 +53,7 @@ for n in $NAMES; do
 		rm -f "$OUT/$n.db"
 		log "$n: recording into $OUT/$n.db (try $t of $TRIES)"
 		if "$OOMLENS" record -q --lock-events -o "$OUT/$n.db" -- "$HERE/run-scenario.sh" "$n" \
-			>>"$OUT/$n.log" 2>&1; then
+			>>"$OUT/$n.log" 2>&1 && trace_shows "$n" "$OUT/$n.db"; then
 			log "$n: OK"
 			continue 2
 		fi
