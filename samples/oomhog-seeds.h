@@ -305,8 +305,6 @@ static int vm_clone_child(void *arg)
  */
 static void mode_vforkmm(void)
 {
-	size_t stsz = 256 * 1024;
-	char *stack;
 	pid_t p;
 
 	setname("oomhog-vfparent");
@@ -318,13 +316,7 @@ static void mode_vforkmm(void)
 	vm_dfd = open(dev, O_RDONLY | O_DIRECT);
 	if (vm_dfd < 0)
 		die("open O_DIRECT");
-	stack = mmap(NULL, stsz, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		die("mmap stack");
-	p = clone(vm_clone_child, stack + stsz, CLONE_VM | SIGCHLD, NULL);
-	if (p < 0)
-		die("clone");
+	p = clone_vm(vm_clone_child);
 	logmsg("clone(CLONE_VM) child: pid %d", (int)p);
 	msleep(300);	/* its read reaches the throttle */
 	p = vfork();

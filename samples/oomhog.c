@@ -269,6 +269,27 @@ static void mode_unreapable(void)
 		pause();
 }
 
+/*
+ * A child on our mm (clone(CLONE_VM) without CLONE_THREAD: a process of
+ * its own sharing the mm) running @fn on a stack of its own; its pid.
+ * @fn shares our TLS: raw syscalls only.
+ */
+static pid_t clone_vm(int (*fn)(void *))
+{
+	size_t stsz = 256 * 1024;
+	char *stack;
+	pid_t p;
+
+	stack = mmap(NULL, stsz, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		die("mmap stack");
+	p = clone(fn, stack + stsz, CLONE_VM | SIGCHLD, NULL);
+	if (p < 0)
+		die("clone");
+	return p;
+}
+
 /* sharedmm: the CLONE_VM child uses raw syscalls only (it shares our TLS) */
 static int sharer(void *arg)
 {
@@ -281,18 +302,10 @@ static int sharer(void *arg)
 
 static void mode_sharedmm(void)
 {
-	size_t stsz = 256 * 1024;
-	char *stack;
 	pid_t p;
 
 	setname("oomhog-mmowner");
-	stack = mmap(NULL, stsz, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		die("mmap stack");
-	p = clone(sharer, stack + stsz, CLONE_VM | SIGCHLD, NULL);
-	if (p < 0)
-		die("clone");
+	p = clone_vm(sharer);
 	logmsg("CLONE_VM sharer: pid %d", (int)p);
 	msleep(200);
 	grow(victim_mb, 0, 1, 0);
