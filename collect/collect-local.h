@@ -256,8 +256,8 @@ char *ol_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * ol_taskmap_free().
  */
 struct ol_taskmap {
-	int	*tgid;		/* pid -> tgid known so far, 0 unknown */
-	int	n;
+	struct { int pid, tgid; } *slot;	/* pid -> tgid known so far */
+	int	n, used;			/* slots (a power of two), in use */
 };
 
 enum ol_task_event { OL_TASK_NEWTASK, OL_TASK_FORK, OL_TASK_RENAME, OL_TASK_VICTIM };

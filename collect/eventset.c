@@ -84,18 +84,38 @@ struct ol_conv *ol_conv_new(struct tep_handle *tep)
 	if (!c)
 		return NULL;
 	c->tep = tep;
-	c->nkind = 65536;	/* event ids are 16 bits in the ring buffer */
-	c->kind = calloc((size_t)c->nkind, 1);
-	c->names = calloc((size_t)c->nkind, sizeof(*c->names));
-	c->layouts = calloc((size_t)c->nkind, sizeof(*c->layouts));
-	if (!c->kind || !c->names || !c->layouts) {
-		free(c->kind);
-		free(c->names);
-		free(c->layouts);
-		free(c);
-		return NULL;
-	}
 	return c;
+}
+
+/*
+ * The tables by event id grow to the largest id seen (ids are 16 bits in
+ * the ring buffer; a kernel has a few thousand), zero-filled.
+ */
+static int grow(struct ol_conv *c, int id)
+{
+	int n = c->nkind ? c->nkind : 256;
+	unsigned char *kind;
+	char **names;
+	struct layout **layouts;
+
+	while (n <= id)
+		n *= 2;
+	kind = realloc(c->kind, (size_t)n);
+	if (kind)
+		c->kind = kind;
+	names = realloc(c->names, (size_t)n * sizeof(*names));
+	if (names)
+		c->names = names;
+	layouts = realloc(c->layouts, (size_t)n * sizeof(*layouts));
+	if (layouts)
+		c->layouts = layouts;
+	if (!kind || !names || !layouts)
+		return -1;
+	memset(kind + c->nkind, 0, (size_t)(n - c->nkind));
+	memset(names + c->nkind, 0, (size_t)(n - c->nkind) * sizeof(*names));
+	memset(layouts + c->nkind, 0, (size_t)(n - c->nkind) * sizeof(*layouts));
+	c->nkind = n;
+	return 0;
 }
 
 void ol_conv_free(struct ol_conv *c)
@@ -371,8 +391,10 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	int id;
 
 	id = tep_data_type(c->tep, rec);
-	if (id < 0 || id >= c->nkind)
+	if (id < 0 || id > 65535)
 		return 0;
+	if (id >= c->nkind && grow(c, id))
+		return -1;
 	k = c->kind[id];
 	if (k == K_SKIP)
 		return 0;

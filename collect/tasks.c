@@ -13,29 +13,63 @@
 #define CLONE_THREAD_FLAG	0x00010000
 #define MAX_PID			(1 << 22)	/* PID_MAX_LIMIT on 64-bit */
 
+/*
+ * pid -> tgid in an open-addressing hash table (linear probing, a power of
+ * two slots, at most half full): memory follows the number of tasks seen,
+ * not the largest pid.
+ */
+static unsigned slot_of(unsigned pid, unsigned mask)
+{
+	return (pid * 2654435761u) & mask;
+}
+
 static int tgid_of(const struct ol_taskmap *m, int pid)
 {
-	return pid > 0 && pid < m->n && m->tgid[pid] ? m->tgid[pid] : pid;
+	unsigned i;
+
+	if (pid <= 0 || !m->n)
+		return pid;
+	for (i = slot_of((unsigned)pid, (unsigned)m->n - 1); m->slot[i].pid;
+	     i = (i + 1) & ((unsigned)m->n - 1))
+		if (m->slot[i].pid == pid)
+			return m->slot[i].tgid;
+	return pid;
+}
+
+static void put(struct ol_taskmap *m, int pid, int tgid)
+{
+	unsigned i;
+
+	for (i = slot_of((unsigned)pid, (unsigned)m->n - 1);
+	     m->slot[i].pid && m->slot[i].pid != pid; i = (i + 1) & ((unsigned)m->n - 1))
+		;
+	if (!m->slot[i].pid)
+		m->used++;
+	m->slot[i].pid = pid;
+	m->slot[i].tgid = tgid;
 }
 
 static int remember(struct ol_taskmap *m, int pid, int tgid)
 {
 	if (pid <= 0 || pid > MAX_PID)
 		return 0;
-	if (pid >= m->n) {
-		int n = m->n ? m->n : 4096;
-		int *t;
+	if (2 * (m->used + 1) > m->n) {
+		struct ol_taskmap old = *m;
+		int n = m->n ? 2 * m->n : 1024, i;
 
-		while (n <= pid)
-			n *= 2;
-		t = realloc(m->tgid, (size_t)n * sizeof(*t));
-		if (!t)
+		m->slot = calloc((size_t)n, sizeof(*m->slot));
+		if (!m->slot) {
+			*m = old;
 			return -1;
-		memset(t + m->n, 0, (size_t)(n - m->n) * sizeof(*t));
-		m->tgid = t;
+		}
 		m->n = n;
+		m->used = 0;
+		for (i = 0; i < old.n; i++)
+			if (old.slot[i].pid)
+				put(m, old.slot[i].pid, old.slot[i].tgid);
+		free(old.slot);
 	}
-	m->tgid[pid] = tgid;
+	put(m, pid, tgid);
 	return 0;
 }
 
@@ -76,6 +110,6 @@ int ol_taskmap_fact(struct ol_taskmap *m, struct ol_store *st, enum ol_task_even
 
 void ol_taskmap_free(struct ol_taskmap *m)
 {
-	free(m->tgid);
+	free(m->slot);
 	memset(m, 0, sizeof(*m));
 }
