@@ -256,6 +256,25 @@ static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned l
 	return 0;
 }
 
+/*
+ * Where the endian byte is in a file libtracecmd reads with the layout of
+ * version 6 and before (it takes the version as strtol() of the string
+ * after the magic, and any version below 7 has no sections), little-endian
+ * only: -1 for any other file.  Then come the long size, the u32 page size
+ * and the header sections.
+ */
+static int v6_head(int fd)
+{
+	char v[40];
+	char *nul;
+
+	if (!read_at(fd, v, sizeof(v), 0) || !(nul = memchr(v + 10, '\0', sizeof(v) - 12)))
+		return -1;
+	if (strtol(v + 10, NULL, 10) >= 7 || v[nul - v + 1] != 0)
+		return -1;
+	return (int)(nul - v) + 1;
+}
+
 static unsigned long long bad_page_at;
 
 static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t size)
@@ -266,19 +285,24 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 	int fd, i, nfly = 0, cpus = tracecmd_cpus(h), c;
 	bool ok = false;
 
-	if (tracecmd_get_in_file_version(h) != 6 || !off || cpus <= 0 || cpus > MAX_CPUS ||
+	if (tracecmd_get_in_file_version(h) >= 7 || !off || cpus <= 0 || cpus > MAX_CPUS ||
 	    tep_is_file_bigendian(tracecmd_get_tep(h)))
 		return true;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return true;	/* libtracecmd will say it cannot read it */
 	{
-		unsigned char fh[18];
+		unsigned char fh[6];
+		int at = v6_head(fd);
 
-		if (!read_at(fd, fh, sizeof(fh), 0))
+		if (at < 0) {
+			ok = true;
 			goto out;
-		memcpy(&page, fh + 14, 4);
-		lsize = fh[13];
+		}
+		if (!read_at(fd, fh, sizeof(fh), (unsigned)at))
+			goto out;
+		memcpy(&page, fh + 2, 4);
+		lsize = fh[1];
 	}
 	for (i = 0; i < 65536; i++) {
 		unsigned char opt[6];
@@ -327,6 +351,141 @@ out:
 }
 
 /*
+ * The printk formats section (u32 size, then "ADDR : \"FORMAT\"" lines,
+ * read as a C string): libtraceevent 1.7's tep_parse_printk_formats()
+ * splits each line at its first ':' and strdup()s from the second byte
+ * after it, past the end of a line that has nothing after the ':' (or no
+ * ':'): a heap over-read.  Each non-empty line must have a ':' after a
+ * non-':' byte and something after it.
+ */
+static bool printk_fits(int fd, unsigned long long off)
+{
+	unsigned int n;
+	char *b, *line, *end;
+	bool ok = true;
+
+	if (!read_at(fd, &n, 4, off) || n > (1u << 30))
+		return true;	/* the size check that follows says it */
+	b = malloc((size_t)n + 1);
+	if (!b)
+		return true;
+	if (!read_at(fd, b, n, off + 4)) {
+		free(b);
+		return true;
+	}
+	b[n] = '\0';
+	end = b + strlen(b);
+	for (line = b; ok && line < end;) {
+		char *nl = memchr(line, '\n', (size_t)(end - line)), *tok, *colon;
+
+		if (!nl)
+			nl = end;
+		for (tok = line; tok < nl && *tok == ':'; tok++)
+			;
+		if (tok < nl) {		/* strtok_r() returns a token */
+			colon = memchr(tok, ':', (size_t)(nl - tok));
+			ok = colon && colon + 1 < nl;
+		}
+		line = nl + 1;
+	}
+	free(b);
+	return ok;
+}
+
+/*
+ * The option records of a version 6 file ("options  \0", then u16 id,
+ * u32 size, data; id 0 ends them), which tracecmd_open_head() reads into
+ * a buffer of the stated size and then treats as C strings or arrays
+ * without checking (libtracecmd 1.3: strdup() of UNAME and VERSION,
+ * strtoll() of DATE and OFFSET, strtok_r() of TRACECLOCK and HOOK,
+ * strdup(buf + 8) of BUFFER, buf[size - 1] of CPUSTAT, the counts inside
+ * TIME_SHIFT and GUEST).  trace-cmd writes every string option with its
+ * NUL, so a string option without one, or an array that does not fit its
+ * option, is corruption.  Returns NULL when fine, else what is wrong.
+ */
+enum {
+	OPT_DATE = 1, OPT_CPUSTAT, OPT_BUFFER, OPT_TRACECLOCK, OPT_UNAME, OPT_HOOK,
+	OPT_OFFSET, OPT_VERSION = 9, OPT_PROCMAPS, OPT_TIME_SHIFT = 12, OPT_GUEST,
+	OPT_BUFFER_TEXT = 22,
+};
+
+static bool option_fits(int id, const unsigned char *b, unsigned int n)
+{
+	unsigned int cpus, i, at, cnt;
+
+	switch (id) {
+	case OPT_DATE: case OPT_CPUSTAT: case OPT_TRACECLOCK: case OPT_UNAME:
+	case OPT_HOOK: case OPT_OFFSET: case OPT_VERSION: case OPT_PROCMAPS:
+		return n > 0 && memchr(b, '\0', n);
+	case OPT_BUFFER: case OPT_BUFFER_TEXT:
+		return n > 8 && memchr(b + 8, '\0', n - 8);
+	case OPT_TIME_SHIFT:	/* u64 id, u32 flags, u32 cpus, per CPU u32 count + 3 u64 arrays */
+		if (n < 16)
+			return true;	/* ignored by libtracecmd */
+		memcpy(&cpus, b + 12, 4);
+		for (i = 0, at = 16; i < cpus; i++) {
+			if (at > n - 4)
+				return false;
+			memcpy(&cnt, b + at, 4);
+			if (cnt > (n - at - 4) / 24)
+				return false;
+			at += 4 + 24 * cnt;
+		}
+		return true;
+	case OPT_GUEST:		/* name\0, u64 trace id, u32 cpus, per CPU u32 cpu + u32 pid */
+		{
+			const unsigned char *z = memchr(b, '\0', n);
+
+			if (!z)
+				return false;
+			at = (unsigned int)(z - b) + 1;
+			if (n < 12 || at > n - 12)
+				return false;
+			memcpy(&cpus, b + at + 8, 4);
+			return cpus <= (n - at - 12) / 8;
+		}
+	}
+	return true;
+}
+
+static const char *v6_options_bad(int fd, unsigned long long off, unsigned long long size)
+{
+	static const char corrupt[] = "cannot read this trace.dat (corrupt: a bad option record)";
+	unsigned char *b = NULL;
+	char magic[10];
+	int i;
+
+	if (!read_at(fd, magic, sizeof(magic), off) || memcmp(magic, "options  ", 10))
+		return NULL;	/* latency or flyrecord: no options */
+	off += 10;
+	for (i = 0; i < 65536; i++) {
+		unsigned char head[6];
+		unsigned short id;
+		unsigned int n;
+		bool ok;
+
+		if (!read_at(fd, head, sizeof(head), off))
+			return corrupt;
+		memcpy(&id, head, 2);
+		if (id == 0)
+			return NULL;
+		memcpy(&n, head + 2, 4);
+		off += 6;
+		if (n > size || off > size - n)
+			return corrupt;
+		b = malloc(n ? n : 1);
+		if (!b)
+			return "cannot read this trace.dat (out of memory)";
+		ok = read_at(fd, b, n, off) && option_fits(id, b, n);
+		free(b);
+		if (!ok)
+			return corrupt;
+		off += n;
+	}
+	return corrupt;
+}
+
+/*
  * A version 6 file's header sections before libtracecmd reads them: it
  * mallocs whatever size a section claims (a flipped byte asked for 9 GB)
  * and loops over the CPU count it finds (50 million took minutes and
@@ -339,10 +498,9 @@ out:
 static const char *v6_headers_bad(const char *path, off_t fsize)
 {
 	unsigned long long size = (unsigned long long)fsize, off;
-	unsigned char head[16];
 	const char *bad = NULL;
 	unsigned int n, i, j, cpus;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), at;
 
 	if (fd < 0)
 		return NULL;	/* libtracecmd will say it cannot read it */
@@ -354,9 +512,24 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 		if ((unsigned long long)_l > size || (o) + 4 > size - _l) goto trunc; \
 		(o) += 4 + (unsigned long long)_l; } while (0)
 	/* magic (10), "6\0", endian, long size, page size (u32) */
-	if (!read_at(fd, head, sizeof(head), 0) || memcmp(head + 10, "6", 2) || head[12] != 0)
+	if ((at = v6_head(fd)) < 0)
 		goto out;	/* not version 6 little-endian: nothing to check here */
-	off = 18;
+	/*
+	 * The ring-buffer page size: a power of two, at least 4096 (no Linux
+	 * architecture has smaller pages).  A smaller one makes libtracecmd
+	 * fail to map the first page of an instance and crash on its own
+	 * error path (tracecmd_buffer_instance_handle -> tracecmd_close).
+	 */
+	{
+		unsigned int page;
+
+		U32((unsigned)at + 2, page);
+		if (page < 4096 || (page & (page - 1))) {
+			bad = "cannot read this trace.dat (corrupt: the page size is not a power of two of at least 4096)";
+			goto out;
+		}
+	}
+	off = (unsigned)at + 6;
 	for (i = 0; i < 2; i++) {
 		char name[13];
 		size_t l = i ? 13 : 12;
@@ -389,13 +562,20 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 			SKIP64(off);
 	}
 	SKIP32(off);		/* kallsyms */
+	if (!printk_fits(fd, off)) {
+		bad = "cannot read this trace.dat (corrupt: a printk format line without an address)";
+		goto out;
+	}
 	SKIP32(off);		/* printk formats */
 	SKIP64(off);		/* saved command lines */
 	U32(off, cpus);
+	off += 4;
 	if (cpus > MAX_CPUS)
 		bad = "cannot read this trace.dat (corrupt: more than 8192 CPUs)";
 	else if (16ULL * cpus > size - off)
 		bad = "cannot read this trace.dat (corrupt: more CPUs than the file holds)";
+	else
+		bad = v6_options_bad(fd, off, size);
 	goto out;
 trunc:
 	bad = "cannot read this trace.dat (truncated or corrupt: a header section runs past its end)";
