@@ -60,18 +60,26 @@ for h in "$@"; do
 	# the largest seed sets the input size limit (trace.dat seeds are big)
 	max=$(ls -l "$seeds" 2>/dev/null | awk 'NR > 1 && $5 > m { m = $5 } END { print m + 0 }')
 	[ "$max" -lt 65536 ] && max=65536
-	# the line parsers: short inputs are many lines already
-	case $h in fuzz-*-line) max=4096 ;; esac
+	# the line parsers: short inputs are many lines already; the in-memory
+	# trace.dat: a seed of a few pages and room to grow
+	case $h in fuzz-*-line) max=4096 ;; fuzz-tracedat-mem) max=32768 ;; esac
+	mkdir -p "$B/libcrash/$h"
 	echo "  FUZZ    $h for ${SECS}s"
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
+	# Speed: no allocation stacks (rerun a finding without ASAN_OPTIONS for
+	# them), a small quarantine, and no libFuzzer leak pass (libtracecmd
+	# leaks on its error paths, which made every such input run twice).
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1:malloc_context_size=0:quarantine_size_mb=16} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-	"$B/$h" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+	FUZZ_LIBCRASH_DIR="$B/libcrash/$h" \
+	"$B/$h" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -detect_leaks=0 \
 		-max_total_time="$SECS" -max_len="$max" -timeout=30 -rss_limit_mb=2048 \
 		-artifact_prefix="$B/$h-" -print_final_stats=1 ${FUZZ_OPTS:-} \
 		"$B/work/$h" "$seeds" >"$B/$h.log" 2>&1
 	# fork mode: "#N: cov: C ft: F corp: ... exec/s: E oom/timeout/crash: o/t/c time: S"
 	last=$(grep -E '^#[0-9]+: cov:' "$B/$h.log" | tail -n 1)
 	echo "  STATS   $h: ${last:-no progress line (see $B/$h.log)}"
+	lib=$(ls "$B/libcrash/$h" | wc -l)
+	[ "$lib" -gt 0 ] && echo "  LIBRARY $h: $lib input(s) faulted inside libtraceevent/libtracecmd, contained, at $(ls "$B/libcrash/$h" | sed 's/^libcrash-//; s/-[0-9a-f]*$//' | sort -u | wc -l) distinct places (in $B/libcrash/$h)"
 done
 found=$(ls "$B" 2>/dev/null | grep -cE '^fuzz-.*-(crash|oom|timeout|leak)-')
 if [ "$found" -gt 0 ]; then
