@@ -124,9 +124,11 @@ void ol_conv_free(struct ol_conv *c)
 		return;
 	int i;
 
-	for (i = 0; i < c->nkind; i++) {
-		free(c->names[i]);
-		free(c->layouts[i]);
+	for (i = 0; i < c->nkind; i++) {	/* most ids are unused */
+		if (c->names[i])
+			free(c->names[i]);
+		if (c->layouts[i])
+			free(c->layouts[i]);
 	}
 	free(c->names);
 	free(c->layouts);

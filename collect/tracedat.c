@@ -358,13 +358,13 @@ out:
  * ':'): a heap over-read.  Each non-empty line must have a ':' after a
  * non-':' byte and something after it.
  */
-static bool printk_fits(int fd, unsigned long long off)
+static bool printk_fits(int fd, unsigned long long off, unsigned long long size)
 {
 	unsigned int n;
 	char *b, *line, *end;
 	bool ok = true;
 
-	if (!read_at(fd, &n, 4, off) || n > (1u << 30))
+	if (!read_at(fd, &n, 4, off) || off + 4 > size || n > size - off - 4)
 		return true;	/* the size check that follows says it */
 	b = malloc((size_t)n + 1);
 	if (!b)
@@ -562,7 +562,7 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 			SKIP64(off);
 	}
 	SKIP32(off);		/* kallsyms */
-	if (!printk_fits(fd, off)) {
+	if (!printk_fits(fd, off, size)) {
 		bad = "cannot read this trace.dat (corrupt: a printk format line without an address)";
 		goto out;
 	}
