@@ -136,8 +136,19 @@ int ol_kmsg_align(struct ol_store *st, const int64_t *ts, const char *const *msg
 bool ol_kmsg_probe_text(const char *buf, size_t len);
 bool ol_ftrace_probe_text(const char *buf, size_t len);
 struct ol_buf;
-/* One ftrace text line -> @fields JSON, nothing stored (fuzzing).  1 or 0. */
-int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields);
+/*
+ * One ftrace text line -> @fields JSON and, when @out is not NULL, the
+ * event's header as the importer would store it; nothing stored (the fuzz
+ * harnesses).  1 for an event line, 0 otherwise.
+ */
+struct ol_ftrace_event {
+	int64_t	ts_ns;
+	int	cpu, pid, target;	/* target -1: none */
+	char	comm[64];
+	char	name[96];		/* "system:event" */
+};
+int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields,
+			 struct ol_ftrace_event *out);
 
 
 extern const char ol_schema_sql[];

@@ -209,7 +209,10 @@ static void put_value(struct ol_buf *b, const char *event, const char *key,
 			return;
 		}
 	if (!strcmp(event, "task_newtask") && !strcmp(key, "clone_flags")) {
-		ol_buf_printf(b, "%llu", strtoull(v, NULL, 16));	/* printed %lx */
+		char hex[24];	/* printed %lx; @v is not NUL-terminated */
+
+		snprintf(hex, sizeof(hex), "%.*s", (int)(n < 23 ? n : 23), v);
+		ol_buf_printf(b, "%llu", strtoull(hex, NULL, 16));
 		return;
 	}
 	if (n == 4 && !strncmp(v, "true", 4)) {
@@ -220,11 +223,11 @@ static void put_value(struct ol_buf *b, const char *event, const char *key,
 		ol_buf_puts(b, "0");
 		return;
 	}
-	if (v[0] == '-')
+	if (n && v[0] == '-')
 		d = 1;
 	while (d < n && isdigit((unsigned char)v[d]))
 		d++;
-	if (d > (v[0] == '-') && (d == n || (n - d == 2 && !strncmp(v + d, "kB", 2)) ||
+	if (d > (n && v[0] == '-') && (d == n || (n - d == 2 && !strncmp(v + d, "kB", 2)) ||
 				  (n - d == 1 && v[d] == 'B'))) {
 		ol_buf_add(b, v, d);
 		return;
@@ -344,6 +347,15 @@ static long long jnum(const char *json, const char *key, bool *ok)
 	return *ok ? strtoll(p + strlen(pat), NULL, 10) : 0;
 }
 
+/* The task an event is about: its pid field (child_pid for a fork), -1. */
+static int target_of(const char *ev, const char *fields)
+{
+	bool ok;
+	long long v = jnum(fields, !strcmp(ev, "sched_process_fork") ? "child_pid" : "pid", &ok);
+
+	return ok && strcmp(ev, "console") ? (int)v : -1;
+}
+
 /* The comm in a JSON string field, unescaped only if plain. */
 static const char *jstr(const char *json, const char *key, char *out, size_t cap)
 {
@@ -435,7 +447,6 @@ static int one_event(struct ftext *x, struct fline *f)
 	const char *sys;
 	struct ol_event e = { 0 };
 	bool ok;
-	long long v;
 
 	if (f->event_len >= sizeof(ev) || !(sys = system_of(f->event, f->event_len)))
 		return 0;
@@ -462,10 +473,7 @@ static int one_event(struct ftext *x, struct fline *f)
 	e.pid = f->pid;
 	e.comm = strcmp(x->comm.s, "<...>") ? x->comm.s : NULL;
 	e.name = x->name.s;
-	e.target = -1;
-	v = jnum(x->fields.s, !strcmp(ev, "sched_process_fork") ? "child_pid" : "pid", &ok);
-	if (ok && strcmp(ev, "console"))
-		e.target = (int)v;
+	e.target = target_of(ev, x->fields.s);
 	e.fields = x->fields.s;
 	if (ol_store_add_event(x->st, &e))
 		return -1;
@@ -527,7 +535,7 @@ int ol_import_ftrace_text(struct ol_store *st, const char *path, char **err)
 int ol_import_ftrace_text_input(struct ol_store *st, const struct ol_input *in, char **err)
 {
 	struct ftext x = { .st = st };
-	const char *p = in->data, *e = in->data + in->len, *nl;
+	const char *p = in->data, *e = p ? p + in->len : NULL, *nl;	/* NULL: empty */
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -596,17 +604,28 @@ out:
  * nothing stored: for the in-process fuzz harness
  * (tests/fuzz/fuzz-ftrace-line.c).  1 an event oomlens keeps, 0 not.
  */
-int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields)
+int ol_ftrace_parse_line(const char *line, size_t n, struct ol_buf *fields,
+			 struct ol_ftrace_event *out)
 {
 	struct fline f;
+	const char *sys;
 	char ev[64];
 
 	if (!parse_fline(line, line + n, &f) || f.event_len >= sizeof(ev) ||
-	    !system_of(f.event, f.event_len))
+	    !(sys = system_of(f.event, f.event_len)))
 		return 0;
 	memcpy(ev, f.event, f.event_len);
 	ev[f.event_len] = '\0';
 	ol_buf_reset(fields);
 	text_fields(fields, ev, f.text, f.text_len);
+	if (!out || fields->oom)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->ts_ns = f.ts;
+	out->cpu = f.cpu;
+	out->pid = f.pid;
+	snprintf(out->comm, sizeof(out->comm), "%.*s", (int)f.comm_len, f.comm);
+	snprintf(out->name, sizeof(out->name), "%s:%s", sys, ev);
+	out->target = target_of(ev, fields->s);
 	return 1;
 }
