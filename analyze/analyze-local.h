@@ -95,6 +95,8 @@ struct ol_era {
 };
 
 int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err);
+/* The rules (exit_rule, reaper delay unknown) from @era's has_* and version. */
+void ol_era_rules(struct ol_era *era);
 /* After the pass: infer the reaper delay from the data. */
 void ol_era_finish(struct ol_era *era, const struct ol_analysis *a);
 /* After the pass, before any sentence is written: era->res_ns. */
@@ -270,6 +272,23 @@ struct ol_build {
 
 /* stream.c */
 int ol_stream_events(struct ol_build *b, bool by_id, char **err);
+/*
+ * The pass row by row, for a source of rows other than the events table
+ * (the in-memory fuzz harness): ol_stream_begin(), then ol_stream_row()
+ * for each row in time order (r->fields "{}"; @fields(@ctx) returns them
+ * when the row's kind needs them; @reaper: the comm is "oom_reaper"),
+ * then ol_resolve_signal(b, NULL).
+ */
+void ol_stream_begin(struct ol_build *b);
+void ol_stream_row(struct ol_build *b, struct ol_row *r, bool reaper,
+		   const char *(*fields)(void *ctx), void *ctx);
+/*
+ * The whole analysis of @rows (time order; fields set) in memory, no
+ * database: the era is @era with its rules derived (ol_era_rules()).
+ * The results as ol_analyze_handle() would write them; NULL when out of
+ * memory.  Free with ol_analysis_free().
+ */
+struct ol_analysis *ol_analyze_rows(const struct ol_era *era, struct ol_row *rows, size_t n);
 /* victims.c */
 int ol_victim_new(struct ol_build *b, int pid, int64_t ts, int64_t id);
 void ol_on_mark_victim(struct ol_build *b, const struct ol_row *r);

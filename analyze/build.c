@@ -94,3 +94,37 @@ int ol_analyze_db(const char *path, char **err)
 	ol_store_close(st);
 	return rc;
 }
+
+static const char *row_fields(void *ctx)
+{
+	return ((const struct ol_row *)ctx)->fields;
+}
+
+struct ol_analysis *ol_analyze_rows(const struct ol_era *era, struct ol_row *rows, size_t n)
+{
+	struct ol_analysis *a;
+	struct ol_build b;
+	size_t i;
+
+	memset(&b, 0, sizeof(b));
+	if (!(b.a = calloc(1, sizeof(*b.a))))
+		return NULL;
+	b.era = *era;
+	ol_era_rules(&b.era);
+	ol_stream_begin(&b);
+	for (i = 0; i < n; i++) {
+		struct ol_row r = rows[i];
+
+		r.fields = "{}";
+		ol_stream_row(&b, &r, !strcmp(rows[i].comm, "oom_reaper"), row_fields, &rows[i]);
+	}
+	ol_resolve_signal(&b, NULL);
+	ol_era_resolution(&b.era, b.a);
+	ol_finish_victims(&b);
+	ol_era_finish(&b.era, b.a);
+	ol_build_verdicts(&b);
+	ol_build_episodes(&b);
+	a = b.a;
+	build_free(&b);
+	return a;
+}

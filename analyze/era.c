@@ -133,7 +133,13 @@ int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err)
 	era->has_process_free = have(db, "sched", "sched_process_free", NULL);
 	kernel_version(db, era);
 	evidence(db, era);
+	ol_era_rules(era);
+	(void)err;
+	return 0;
+}
 
+void ol_era_rules(struct ol_era *era)
+{
 	/* mmap:exit_mmap exists from 6.1, the same release that moved the
 	 * exit path's MMF_OOM_SKIP after unmap_vmas(): observed from formats. */
 	if (era->has_exit_mmap) {
@@ -161,8 +167,6 @@ int ol_era_detect(sqlite3 *db, struct ol_era *era, char **err)
 	}
 	era->reaper_delay = -1;
 	era->reaper_delay_conf = OL_CONF_UNKNOWN;
-	(void)err;
-	return 0;
 }
 
 void ol_era_resolution(struct ol_era *era, const struct ol_analysis *a)

@@ -214,6 +214,84 @@ static sqlite3 *reader_open(sqlite3 *db)
 	return r;
 }
 
+void ol_stream_begin(struct ol_build *b)
+{
+	int i;
+
+	for (i = 0; i < 64; i++)
+		b->rs_wait_cpu_v[i] = -1;
+	b->reaper_pid = -1;
+	b->reaping_victim = -1;
+	b->reaper_fail_ptr = OL_NONE;
+	b->rs_wait_reaper_v = -1;
+	b->lastsig_target = -1;
+	b->first_ns = b->last_ns = OL_NONE;
+}
+
+void ol_stream_row(struct ol_build *b, struct ol_row *r, bool reaper,
+		   const char *(*fields)(void *ctx), void *ctx)
+{
+	if (b->first_ns == OL_NONE)
+		b->first_ns = r->ts;
+	b->last_ns = r->ts;
+	/* the oom_reaper kthread: the first task seen with that comm */
+	if (b->reaper_pid < 0 && reaper)
+		b->reaper_pid = r->pid;
+	switch (r->kind) {
+	case K_OTHER:
+		close_reaper_bracket(b, r);
+		ol_resolve_signal(b, r);
+		return;
+	case K_RSS_STAT:
+	case K_LOCK_START:
+	case K_LOCK_ACQUIRED:
+	case K_LOCK_RELEASED:
+	case K_LOCK_OTHER:
+		close_reaper_bracket(b, r);
+		ol_resolve_signal(b, r);
+		/* an mm is linked to a victim only in a victim's or the
+		 * reaper's context (mm.c); without such a link alive, other
+		 * tasks' rows say nothing */
+		if (ol_mm_context(b, r))
+			break;
+		if (!(r->kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
+			return;
+		r->fields = fields(ctx);
+		if (!ol_mm_linked(b, r))
+			return;
+		dispatch(b, r);
+		return;
+	case K_NEWTASK:
+		if (r->tgid < 0) {
+			int64_t t;
+
+			r->tgid = ol_map_get(&b->pid2tgid, r->pid, &t) ? (int)t : r->pid;
+		}
+		close_reaper_bracket(b, r);
+		ol_resolve_signal(b, r);
+		break;
+	default:
+		close_reaper_bracket(b, r);
+		ol_resolve_signal(b, r);
+		break;
+	}
+	r->fields = fields(ctx);
+	dispatch(b, r);
+}
+
+struct batch_row {
+	struct ol_reader *rd;
+	const struct ol_batch *bt;
+	const struct ol_evrow *e;
+};
+
+static const char *batch_fields(void *ctx)
+{
+	struct batch_row *x = ctx;
+
+	return ol_reader_fields(x->rd, x->bt, x->e);
+}
+
 /*
  * @by_id: read in rowid order (a sequential scan, much faster than the
  * ts_ns index) — valid when the rows were stored in time order, which is
@@ -231,23 +309,18 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 	sqlite3 *own = reader_open(b->db), *db = own ? own : b->db;
 	struct ol_reader *rd;
 	const struct ol_batch *bt;
+	struct batch_row x;
 	int64_t prev_ts = INT64_MIN;
 	bool unordered = false;
-	int i, ret = -1;
+	int ret = -1;
 
-	for (i = 0; i < 64; i++)
-		b->rs_wait_cpu_v[i] = -1;
-	b->reaper_pid = -1;
-	b->reaping_victim = -1;
-	b->reaper_fail_ptr = OL_NONE;
-	b->rs_wait_reaper_v = -1;
-	b->lastsig_target = -1;
-	b->first_ns = b->last_ns = OL_NONE;
+	ol_stream_begin(b);
 	if (load_tasks(b, db, err) || load_gaps(b, db, err))
 		goto out;
 	/* The reports/tui never stream events: only this one SELECT does. */
 	if (!(rd = ol_reader_start(db, by_id, own != NULL, err)))
 		goto out;
+	x.rd = rd;
 	while (!unordered && (bt = ol_reader_next(rd))) {
 		const struct ol_evrow *e = bt->rows, *end = e + bt->n;
 
@@ -274,52 +347,9 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 			r.target = e->target;
 			r.comm = e->comm >= 0 ? bt->text + e->comm : "";
 			r.fields = "{}";
-			if (b->first_ns == OL_NONE)
-				b->first_ns = r.ts;
-			b->last_ns = r.ts;
-			/* the oom_reaper kthread: the first task seen with that comm */
-			if (b->reaper_pid < 0 && e->reaper)
-				b->reaper_pid = r.pid;
-			switch (r.kind) {
-			case K_OTHER:
-				close_reaper_bracket(b, &r);
-				ol_resolve_signal(b, &r);
-				continue;
-			case K_RSS_STAT:
-			case K_LOCK_START:
-			case K_LOCK_ACQUIRED:
-			case K_LOCK_RELEASED:
-			case K_LOCK_OTHER:
-				close_reaper_bracket(b, &r);
-				ol_resolve_signal(b, &r);
-				/* an mm is linked to a victim only in a victim's or
-				 * the reaper's context (mm.c); without such a link
-				 * alive, other tasks' rows say nothing */
-				if (ol_mm_context(b, &r))
-					break;
-				if (!(r.kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
-					continue;
-				r.fields = ol_reader_fields(rd, bt, e);
-				if (!ol_mm_linked(b, &r))
-					continue;
-				dispatch(b, &r);
-				continue;
-			case K_NEWTASK:
-				if (r.tgid < 0) {
-					int64_t t;
-
-					r.tgid = ol_map_get(&b->pid2tgid, r.pid, &t) ? (int)t : r.pid;
-				}
-				close_reaper_bracket(b, &r);
-				ol_resolve_signal(b, &r);
-				break;
-			default:
-				close_reaper_bracket(b, &r);
-				ol_resolve_signal(b, &r);
-				break;
-			}
-			r.fields = ol_reader_fields(rd, bt, e);
-			dispatch(b, &r);
+			x.e = e;
+			x.bt = bt;
+			ol_stream_row(b, &r, e->reaper, batch_fields, &x);
 		}
 	}
 	if (unordered) {
