@@ -172,6 +172,11 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-fuzz
 	@nice -n 10 sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
+# The campaign: every harness to FUZZ_RUNS executions (hours; nice 19).
+FUZZ_RUNS ?= 10000000
+fuzz-campaign: deps-fuzz
+	@nice -n 19 sh tests/fuzz/campaign.sh $(FUZZ_RUNS)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench.sh
@@ -221,5 +226,5 @@ uninstall:
 clean:
 	rm -rf $(O) $(PROG)
 
-.PHONY: all check-pkgs deps deps-test deps-browser deps-vm deps-fuzz demo check bench scenarios install install-strip uninstall man clean
+.PHONY: all check-pkgs deps deps-test deps-browser deps-vm deps-fuzz demo check bench fuzz fuzz-campaign scenarios install install-strip uninstall man clean
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -12,6 +12,8 @@
 
 #include "collect/collect.h"
 
+#include "tests/fuzz/fuzz-sqlite-malloc.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -25,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *err = NULL;
 	size_t i;
 
+	fuzz_sqlite_malloc();
 	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		abort();
 	copy = sqlite3_malloc64(size ? size : 1);

@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ol_buf fields;
+	struct ol_ftrace_event ev;
 	const char *p = (const char *)data, *end = p + size;
 
 	while (p < end) {
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		memcpy(line, p, n);
 		line[n] = '\0';
-		(void)ol_ftrace_parse_line(line, n, &fields);
+		(void)ol_ftrace_parse_line(line, n, &fields, &ev);
 		free(line);
 		p += n + 1;
 	}

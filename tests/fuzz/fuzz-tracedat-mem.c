@@ -172,9 +172,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		guard();
 	}
-	if (ftruncate(fd, 0) || pwrite(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	/* write, then cut to size: the file keeps its pages between inputs */
+	if (pwrite(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
 	    pwrite(fd, data + sizeof(magic), size - sizeof(magic), sizeof(magic)) !=
-	    (ssize_t)(size - sizeof(magic)))
+	    (ssize_t)(size - sizeof(magic)) || ftruncate(fd, (off_t)size))
 		abort();
 	if (sigsetjmp(back, 1)) {
 		in_import = 0;

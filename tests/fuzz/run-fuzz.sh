@@ -3,7 +3,8 @@
 #
 #   sh tests/fuzz/run-fuzz.sh [SECONDS] [HARNESS...]      (make fuzz FUZZ_SECONDS=N)
 #
-# SECONDS defaults to 60; HARNESS defaults to every tests/fuzz/fuzz-*.c.
+# SECONDS defaults to 60 (0: build only); HARNESS defaults to every
+# tests/fuzz/fuzz-*.c.  The log is $FUZZ_LOG, default $FUZZ_BUILD/<harness>.log.
 # Builds with clang -fsanitize=fuzzer,address,undefined into
 # $FUZZ_BUILD (default /tmp/oomlens-fuzz, never the shared build/), the
 # project's collect/ and analyze/ sources compiled with the same flags.
@@ -51,6 +52,8 @@ status=0
 for h in "$@"; do
 	echo "  LINK    $h"
 	$CC $CFLAGS -fsanitize=fuzzer -o "$B/$h" "tests/fuzz/$h.c" $objs $LIBS || exit 1
+	[ "$SECS" = 0 ] && continue	# build only
+	log=${FUZZ_LOG:-$B/$h.log}
 	case $h in
 	fuzz-kmsg-line) seeds=tests/fuzz/corpus/fuzz-kmsg ;;
 	fuzz-ftrace-line) seeds=tests/fuzz/corpus/fuzz-ftrace-text ;;
@@ -62,7 +65,7 @@ for h in "$@"; do
 	[ "$max" -lt 65536 ] && max=65536
 	# the line parsers: short inputs are many lines already; the in-memory
 	# trace.dat: a seed of a few pages and room to grow
-	case $h in fuzz-*-line) max=4096 ;; fuzz-tracedat-mem) max=32768 ;; esac
+	case $h in fuzz-*-line|fuzz-analyze) max=4096 ;; fuzz-tracedat-mem) max=32768 ;; esac
 	mkdir -p "$B/libcrash/$h"
 	echo "  FUZZ    $h for ${SECS}s"
 	# Speed: no allocation stacks (rerun a finding without ASAN_OPTIONS for
@@ -74,10 +77,10 @@ for h in "$@"; do
 	"$B/$h" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -detect_leaks=0 \
 		-max_total_time="$SECS" -max_len="$max" -timeout=30 -rss_limit_mb=2048 \
 		-artifact_prefix="$B/$h-" -print_final_stats=1 ${FUZZ_OPTS:-} \
-		"$B/work/$h" "$seeds" >"$B/$h.log" 2>&1
+		"$B/work/$h" "$seeds" >"$log" 2>&1
 	# fork mode: "#N: cov: C ft: F corp: ... exec/s: E oom/timeout/crash: o/t/c time: S"
-	last=$(grep -E '^#[0-9]+: cov:' "$B/$h.log" | tail -n 1)
-	echo "  STATS   $h: ${last:-no progress line (see $B/$h.log)}"
+	last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -n 1)
+	echo "  STATS   $h: ${last:-no progress line (see $log)}"
 	lib=$(ls "$B/libcrash/$h" | wc -l)
 	[ "$lib" -gt 0 ] && echo "  LIBRARY $h: $lib input(s) faulted inside libtraceevent/libtracecmd, contained, at $(ls "$B/libcrash/$h" | sed 's/^libcrash-//; s/-[0-9a-f]*$//' | sort -u | wc -l) distinct places (in $B/libcrash/$h)"
 done
