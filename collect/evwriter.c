@@ -21,7 +21,7 @@
 #include "collect/collect-local.h"
 
 #define PER_STMT	64
-#define EV_COLS		12
+#define EV_COLS		13
 #define BLOCK		4096	/* rows: 2 blocks of ~350 KB whatever the trace's size */
 
 struct block {
@@ -49,28 +49,29 @@ static void bind_row(sqlite3_stmt *s, int base, const struct block *b,
 {
 	int i;
 
-	sqlite3_bind_int(s, base + 1, r->source);
-	sqlite3_bind_int64(s, base + 2, r->ts);
-	sqlite3_bind_int(s, base + 3, r->cpu);
-	sqlite3_bind_int(s, base + 4, r->pid);
+	sqlite3_bind_int64(s, base + 1, r->id);
+	sqlite3_bind_int(s, base + 2, r->source);
+	sqlite3_bind_int64(s, base + 3, r->ts);
+	sqlite3_bind_int(s, base + 4, r->cpu);
+	sqlite3_bind_int(s, base + 5, r->pid);
 	if (r->comm)
-		sqlite3_bind_int(s, base + 5, r->comm);
+		sqlite3_bind_int(s, base + 6, r->comm);
 	else
-		sqlite3_bind_null(s, base + 5);
-	sqlite3_bind_int(s, base + 6, r->name);
+		sqlite3_bind_null(s, base + 6);
+	sqlite3_bind_int(s, base + 7, r->name);
 	if (r->target >= 0)
-		sqlite3_bind_int(s, base + 7, r->target);
+		sqlite3_bind_int(s, base + 8, r->target);
 	else
-		sqlite3_bind_null(s, base + 7);
+		sqlite3_bind_null(s, base + 8);
 	for (i = 0; i < OL_EVENT_COLS; i++)
 		if (r->nulls & (1u << i))
-			sqlite3_bind_null(s, base + 8 + i);
+			sqlite3_bind_null(s, base + 9 + i);
 		else
-			sqlite3_bind_int64(s, base + 8 + i, r->v[i]);
+			sqlite3_bind_int64(s, base + 9 + i, r->v[i]);
 	if (r->fields >= 0)
-		sqlite3_bind_text(s, base + 12, b->text.s + r->fields, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, base + 13, b->text.s + r->fields, -1, SQLITE_STATIC);
 	else
-		sqlite3_bind_null(s, base + 12);
+		sqlite3_bind_null(s, base + 13);
 }
 
 static int run(sqlite3_stmt *s)
@@ -150,20 +151,24 @@ struct ol_evwriter *ol_evw_new(void *db, char **err)
 	}
 	w->db = db;
 	w->pending = -1;
-	ol_buf_puts(&sql, "INSERT INTO ev(source_id, ts_ns, cpu, pid, comm, name, target,"
-		    " a, b, c, d, fields) VALUES ");
-	for (i = 0; i < PER_STMT; i++)
-		ol_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+	static const char head[] = "INSERT INTO ev(id, source_id, ts_ns, cpu, pid, comm, name,"
+				   " target, a, b, c, d, fields) VALUES ";
+	static const char one[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?)";	/* EV_COLS */
+
+	ol_buf_puts(&sql, head);
+	for (i = 0; i < PER_STMT; i++) {
+		if (i)
+			ol_buf_puts(&sql, ",");
+		ol_buf_puts(&sql, one);
+	}
 	if (sql.oom) {
 		*err = strdup("out of memory");
 		goto fail;
 	}
 	if (sqlite3_prepare_v3(w->db, sql.s, -1, SQLITE_PREPARE_PERSISTENT, &w->many,
 			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(w->db, sql.s, (int)strlen("INSERT INTO ev(source_id, ts_ns, cpu, pid,"
-			       " comm, name, target, a, b, c, d, fields) VALUES "
-			       "(?,?,?,?,?,?,?,?,?,?,?,?)"), SQLITE_PREPARE_PERSISTENT, &w->one,
-			       NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v3(w->db, sql.s, (int)(strlen(head) + strlen(one)),
+			       SQLITE_PREPARE_PERSISTENT, &w->one, NULL) != SQLITE_OK) {
 		*err = ol_strdupf("%s", sqlite3_errmsg(w->db));
 		goto fail;
 	}

@@ -23,13 +23,11 @@
 #define OL_STR(x)	OL_STR_(x)
 
 enum {
-	ST_EVENT, ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP,
+	ST_TASK, ST_TASK_ASSUMED, ST_META, ST_META_DEFAULT, ST_FORMAT, ST_GAP,
 	ST_NAME_GET, ST_NAME_ADD, ST_STR_GET, ST_STR_ADD, ST_NR
 };
 
 static const char *const stmt_sql[ST_NR] = {
-	[ST_EVENT] = "INSERT INTO ev(source_id, ts_ns, cpu, pid, comm, name, target,"
-		     " a, b, c, d, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	/* A real fact replaces an assumption; comm follows exec/rename. */
 	[ST_TASK] = "INSERT INTO tasks(pid, tgid, comm, how) VALUES (?1, ?2, ?3, ?4)"
 		    " ON CONFLICT(pid) DO UPDATE SET"
@@ -81,6 +79,7 @@ struct ol_store {
 	bool		released;	/* a source is in the open outer transaction */
 	bool		committed;	/* a source reached the file: keep it */
 	long long	nevents;
+	int64_t		next_id;	/* ev.id of the next event (ol_store_skip_events) */
 	sqlite3_stmt	*st[ST_NR];
 	struct ol_intern strs;		/* strings.text -> id */
 	struct ol_intern names;		/* "name\nf1\nf2.." -> names.id */
@@ -496,6 +495,14 @@ int ol_store_begin_source(struct ol_store *st, const char *path, const char *kin
 	id = (int)sqlite3_last_insert_rowid(st->db);
 	st->source = id;
 	st->nevents = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) + 1 FROM ev", -1, &s,
+			       NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		set_err(st, "'%s': %s", st->path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	st->next_id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
 	{
 		char v[16];
 
@@ -788,6 +795,7 @@ int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 		free(err);
 		return -1;
 	}
+	r->id = st->next_id++;
 	r->source = st->source;
 	r->ts = ev->ts_ns;
 	r->cpu = ev->cpu;
@@ -816,6 +824,11 @@ int ol_store_add_event(struct ol_store *st, const struct ol_event *ev)
 		return -1;
 	st->nevents++;
 	return 0;
+}
+
+void ol_store_skip_events(struct ol_store *st, long long n)
+{
+	st->next_id += n;
 }
 
 int ol_store_add_task(struct ol_store *st, int pid, int tgid, const char *comm,
