@@ -17,13 +17,16 @@
 #include "cmd/contain.h"
 
 const char cmd_import_usage[] =
-	"usage: oomlens import FILE... [-o DB] [-q]\n"
+	"usage: oomlens import FILE... [-o DB] [-q] [--keep-all]\n"
 	"  FILE   trace.dat (trace-cmd record/extract), ftrace text (tracefs `trace`,\n"
 	"         `trace-cmd report`), kernel log (dmesg [-T], journalctl -k [-o json],\n"
 	"         syslog, a paste); kind by content; gzip/xz/zstd/bzip2 compressed\n"
 	"         or not; - reads standard input\n"
 	"  -o DB  database to create or add to (default: first FILE with .db)\n"
-	"  -q     no progress on stderr\n";
+	"  -q     no progress on stderr\n"
+	"  --keep-all\n"
+	"         store every mmap_lock event of a trace.dat (default: those of\n"
+	"         victims' tasks, the oom_reaper and victims' mm; the rest counted)\n";
 
 /* The trace.dat importer's progress, on a terminal only. */
 static void draw_progress(void *ctx, const char *path, int percent, long long kept)
@@ -51,18 +54,19 @@ static char *default_db(const char *file)
 	return asprintf(&db, "%.*s.db", n, base) < 0 ? NULL : db;
 }
 
-static int import_files(int argc, char **argv, char **db_out)
+static int import_files(int argc, char **argv, char **db_out, bool *created)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet",  no_argument,       NULL, 'q' },
+		{ "keep-all", no_argument,     NULL, 'K' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ol_store *st = NULL;
 	sigset_t held;
 	char *db = NULL, *err = NULL;
-	bool quiet = false;
+	bool quiet = false, keep_all = false;
 	enum ol_file_kind *kinds = NULL;
 	struct ol_input *ins = NULL;
 	int c, i, pass, ret = 1, lock = -1;
@@ -81,6 +85,9 @@ static int import_files(int argc, char **argv, char **db_out)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'K':
+			keep_all = true;
 			break;
 		case 'h':
 			free(db);
@@ -179,6 +186,7 @@ static int import_files(int argc, char **argv, char **db_out)
 				}
 
 				r = path ? ol_import_tracedat(st, path,
+							       keep_all ? OL_IMPORT_KEEP_ALL : 0,
 							       !quiet && (ol_where ? ol_where->tty : isatty(2)) ?
 							       draw_progress : NULL,
 							       NULL, &err) : -1;
@@ -213,6 +221,7 @@ out:
 	if (st && ol_store_tmp_path(st)) {
 		char *tmp = strdup(ol_store_tmp_path(st));
 
+		*created = true;	/* a new database (published if ret == 0) */
 		ol_store_close(st);
 		if (tmp)
 			ol_tmp_forget(tmp);
@@ -229,7 +238,8 @@ out:
 static int import_and_analyze(int argc, char **argv)
 {
 	char *db = NULL;
-	int ret = import_files(argc, argv, &db);
+	bool created = false;
+	int ret = import_files(argc, argv, &db, &created);
 
 	if (ret || !db)
 		return ret;
@@ -240,6 +250,13 @@ static int import_and_analyze(int argc, char **argv)
 		ol_where->db[0] = '\0';	/* committed: nothing to roll back */
 	}
 	ret = cmd_analyze_after(db, "imported");
+	/*
+	 * All or nothing: a database this import created is removed when its
+	 * analysis cannot be written (a full disk), as a failed import would
+	 * leave none; an existing one keeps what it had plus the new source.
+	 */
+	if (ret && created)
+		unlink(db);
 	free(db);
 	return ret;
 }
