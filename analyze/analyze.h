@@ -254,6 +254,7 @@ struct ol_analysis {
 	char		*boot_id;		/* meta boot_id (recordings); "" unknown */
 	int		cpus;
 	long long	lost_total;		/* -1 unknown */
+	long long	not_stored;		/* mmap_lock events the import left out */
 	int64_t		first_ns, last_ns;	/* recording span */
 
 	struct ol_episode	*episodes;

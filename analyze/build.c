@@ -43,6 +43,29 @@ static int build_init(struct ol_build *b, sqlite3 *db, char **err)
 	return ol_era_detect(db, &b->era, err);
 }
 
+/*
+ * The recording's span is that of its events, stored or not: an import
+ * that left mmap_lock events out (collect/flood.c) saved the span of
+ * them all in meta span.first_ns / span.last_ns.
+ */
+static void widen_span(struct ol_build *b)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE"
+			       " key = 'span.first_ns'), (SELECT CAST(value AS INTEGER) FROM"
+			       " meta WHERE key = 'span.last_ns')", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_INTEGER &&
+		    (b->first_ns == OL_NONE || sqlite3_column_int64(s, 0) < b->first_ns))
+			b->first_ns = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 1) == SQLITE_INTEGER &&
+		    (b->last_ns == OL_NONE || sqlite3_column_int64(s, 1) > b->last_ns))
+			b->last_ns = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+}
+
 /* Same as ol_analyze_db() on an open sqlite3 handle (passed as void *). */
 int ol_analyze_handle(void *sqlite_db, char **err)
 {
@@ -63,6 +86,7 @@ int ol_analyze_handle(void *sqlite_db, char **err)
 	}
 	if (s)
 		goto out;
+	widen_span(&b);
 	ol_era_resolution(&b.era, b.a);
 	ol_finish_victims(&b);
 	ol_era_finish(&b.era, b.a);

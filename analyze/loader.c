@@ -123,6 +123,9 @@ static int load_header(sqlite3 *db, struct ol_analysis *a)
 	t = meta_value(db, "meta", "lost.total");
 	a->lost_total = *t ? atoll(t) : -1;
 	free(t);
+	t = meta_value(db, "meta", "not_stored.mmap_lock");
+	a->not_stored = atoll(t);
+	free(t);
 	t = meta_value(db, "analysis_meta", "resolution_ns");
 	a->res_ns = *t ? atoll(t) : 1;		/* an older analysis: traces */
 	free(t);

@@ -65,8 +65,14 @@ int ol_store_end_source(struct ol_store *st, bool ok);
  */
 int ol_store_checkpoint(struct ol_store *st);
 
-/* Add one event of the current source.  0 or -1 (see ol_store_errmsg()). */
+/*
+ * Add one event of the current source.  0 or -1 (see ol_store_errmsg()).
+ * Events get consecutive ids (ev.id) in the order they are added; @n
+ * events left out (an import's flood rule) leave a gap of @n ids, so an
+ * event has the same id whether the others were stored or not.
+ */
 int ol_store_add_event(struct ol_store *st, const struct ol_event *ev);
+void ol_store_skip_events(struct ol_store *st, long long n);
 
 /*
  * Thread -> process knowledge: @pid is a thread of process @tgid named
@@ -181,7 +187,7 @@ void ol_intern_clear(struct ol_intern *t);
  * malloc'ed message (without the file name).
  */
 struct ol_pendrow {
-	int64_t		ts, v[OL_EVENT_COLS];	/* v: typed columns a..d */
+	int64_t		id, ts, v[OL_EVENT_COLS];	/* v: typed columns a..d */
 	int		source, cpu, pid, comm, name, target;	/* comm 0, target -1: NULL */
 	unsigned	nulls;			/* v[i] is NULL: bit i */
 	ptrdiff_t	fields;			/* JSON text (ol_evw_text), -1 none */
@@ -280,6 +286,26 @@ int ol_taskmap_fact(struct ol_taskmap *m, struct ol_store *st, enum ol_task_even
 void ol_taskmap_free(struct ol_taskmap *m);
 
 /*
+ * What of an mmap_lock flood an import stores (collect/flood.c: the
+ * events of victims' tasks, of the oom_reaper and of victims' mm, and the
+ * first on a CPU after another stored event; the rest is counted).
+ * ol_flood_victim() on each mark_victim; ol_flood_stored() for every
+ * other stored event; ol_flood_lock() for each mmap_lock event says
+ * whether it is stored.
+ */
+#define OL_FLOOD_CPUS	8192
+struct ol_flood;
+struct ol_flood *ol_flood_new(void);
+void ol_flood_free(struct ol_flood *f);
+void ol_flood_victim(struct ol_flood *f, int pid, int tgid);
+void ol_flood_stored(struct ol_flood *f, int cpu);
+bool ol_flood_lock(struct ol_flood *f, int cpu, int pid, int tgid, uint64_t mm, bool reaper);
+long long ol_flood_dropped(const struct ol_flood *f);
+
+/* What the map knows of @pid's process: its tgid, or @pid. */
+int ol_taskmap_tgid(const struct ol_taskmap *m, int pid);
+
+/*
  * tep record -> ol_event, shared by the trace.dat importer and the live
  * recorder (both decode with libtraceevent).
  */
@@ -295,6 +321,8 @@ void ol_conv_free(struct ol_conv *c);
  * set, 0 when it is skipped, -1 on allocation failure.
  */
 int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *ev);
+/* From now on, skip (return 0) the mmap_lock events @f does not keep. */
+void ol_conv_set_flood(struct ol_conv *c, struct ol_flood *f);
 
 /*
  * Thread -> process facts implied by a converted event (task_newtask's

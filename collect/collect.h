@@ -109,9 +109,13 @@ extern volatile unsigned long long *ol_tracedat_where;
  * with *@err naming the file and what is wrong (free() it).  @progress
  * (may be NULL) is told how far the import is, with @progress_ctx.
  * @st NULL: parse and decode every record, store nothing (fuzzing).
+ * mmap_lock events that are about no victim's task or mm are counted in
+ * meta not_stored.mmap_lock, not stored (collect/flood.c), unless @flags
+ * has OL_IMPORT_KEEP_ALL.
  */
-int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
-		       void *progress_ctx, char **err);
+#define OL_IMPORT_KEEP_ALL	1u
+int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
+		       ol_progress_fn *progress, void *progress_ctx, char **err);
 
 /*
  * The live recorder (collect/record.c: the tracefs instance;

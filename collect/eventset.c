@@ -44,7 +44,7 @@ bool ol_event_wanted(const char *system, const char *event)
 /* What kind of event an id is, cached per id: the hot path is a lookup. */
 enum kind {
 	K_UNSEEN = 0, K_SKIP, K_KEEP, K_SIGNAL, K_FORK, K_NEWTASK, K_RENAME,
-	K_MARK_VICTIM,
+	K_MARK_VICTIM, K_LOCK,
 };
 
 /*
@@ -56,6 +56,7 @@ enum kind {
 struct layout {
 	struct tep_event *e;
 	struct tep_format_field *target;	/* NULL: names no task */
+	struct tep_format_field *mm;		/* mmap_lock:*: the mm */
 	const char	*cols[OL_EVENT_COLS + 1];	/* "t:field", NULL-terminated */
 	struct tep_format_field *f[OL_EVENT_COLS];
 	char		text[OL_EVENT_COLS][80];
@@ -75,6 +76,8 @@ struct ol_conv {
 	char		tcomm[64];
 	long long	clone_flags;
 	bool		have_flags;
+	struct ol_flood	*flood;		/* NULL: every mmap_lock event */
+	int		not_reaper;	/* the last pid whose comm is not oom_reaper */
 };
 
 struct ol_conv *ol_conv_new(struct tep_handle *tep)
@@ -152,6 +155,8 @@ static enum kind classify(struct tep_event *e)
 		return K_RENAME;
 	if (!strcmp(e->name, "mark_victim"))
 		return K_MARK_VICTIM;
+	if (!strcmp(e->system, "mmap_lock"))
+		return K_LOCK;
 	return K_KEEP;
 }
 
@@ -295,7 +300,7 @@ static void task_facts(struct ol_conv *c, struct tep_event *e, enum kind k,
 	c->last = k;
 	c->tcomm[0] = '\0';
 	c->have_flags = false;
-	if (k < K_FORK)
+	if (k < K_FORK || k > K_MARK_VICTIM)	/* the kinds that name a task's comm */
 		return;
 	f = tep_find_field(e, comm_field[k]);
 	p = f ? field_bytes(c->tep, f, rec, &len) : NULL;
@@ -322,6 +327,8 @@ static struct layout *make_layout(struct tep_event *e, enum kind k)
 		return NULL;
 	l->e = e;
 	l->target = tep_find_field(e, k == K_FORK ? "child_pid" : "pid");
+	if (k == K_LOCK)
+		l->mm = tep_find_field(e, "mm");
 	for (f = e->format.fields; f; f = f->next, n++)
 		if (n == OL_EVENT_COLS || strlen(f->name) > 70 ||
 		    (!is_char_array(f) && ((f->flags & TEP_FIELD_IS_ARRAY) || f->size > 8)))
@@ -385,6 +392,32 @@ static bool fill_typed(struct ol_conv *c, const struct layout *l, struct tep_eve
 	return true;
 }
 
+void ol_conv_set_flood(struct ol_conv *c, struct ol_flood *f)
+{
+	c->flood = f;
+	c->not_reaper = -1;
+}
+
+/* Before the event is decoded: its task and mm, as little as is read. */
+static bool lock_wanted(struct ol_conv *c, const struct layout *l, struct tep_record *rec)
+{
+	int pid = tep_data_pid(c->tep, rec), len;
+	const char *p = l->mm ? field_bytes(c->tep, l->mm, rec, &len) : NULL;
+	bool reaper = false;
+
+	if (!p || (len != 8 && len != 4))
+		return true;	/* cannot tell: stored */
+	if (pid != c->not_reaper) {
+		const char *comm = tep_data_comm_from_pid(c->tep, pid);
+
+		reaper = comm && !strcmp(comm, "oom_reaper");
+		if (!reaper)
+			c->not_reaper = pid;
+	}
+	return ol_flood_lock(c->flood, rec->cpu, pid, ol_taskmap_tgid(&c->tasks, pid),
+			     tep_read_number(c->tep, p, len), reaper);
+}
+
 int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *ev)
 {
 	struct tep_event *e;
@@ -415,6 +448,8 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 			return 0;
 	}
 	e = c->layouts[id]->e;
+	if (k == K_LOCK && c->flood && !lock_wanted(c, c->layouts[id], rec))
+		return 0;
 	if (k == K_SIGNAL) {
 		bool ok;
 
@@ -443,6 +478,10 @@ int ol_conv_record(struct ol_conv *c, struct tep_record *rec, struct ol_event *e
 	ev->name = c->names[id];
 	ev->target = event_target(c->layouts[id], rec);
 	task_facts(c, e, k, rec);
+	if (k == K_MARK_VICTIM && c->flood)
+		ol_flood_victim(c->flood, ev->target, ol_taskmap_tgid(&c->tasks, ev->target));
+	if (k != K_LOCK && c->flood)
+		ol_flood_stored(c->flood, rec->cpu);
 	return 1;
 }
 

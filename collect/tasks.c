@@ -113,3 +113,8 @@ void ol_taskmap_free(struct ol_taskmap *m)
 	free(m->slot);
 	memset(m, 0, sizeof(*m));
 }
+
+int ol_taskmap_tgid(const struct ol_taskmap *m, int pid)
+{
+	return tgid_of(m, pid);
+}

@@ -35,12 +35,15 @@ unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
 struct import {
 	struct ol_store	*st;
 	struct ol_conv	*conv;
+	struct ol_flood	*flood;		/* NULL: --keep-all */
 	const char	*path;
 	off_t		size;
 	ol_progress_fn	*progress;
 	void		*progress_ctx;
 	time_t		last_draw;
-	long long	records, kept;
+	long long	records, kept, dropped;
+	int64_t		first_ns, last_ns;	/* of the events stored or left out */
+	long long	records_seen;
 	int64_t		*last_ts;	/* per cpu, for gap bounds */
 	long long	*missed;	/* per cpu */
 	int		failed;
@@ -74,6 +77,14 @@ static void draw_progress(struct import *im, unsigned long long offset)
 
 volatile unsigned long long *ol_tracedat_where;
 
+static void span(struct import *im, int64_t ts)
+{
+	if (!im->records_seen++ || ts < im->first_ns)
+		im->first_ns = ts;
+	if (ts > im->last_ns)
+		im->last_ns = ts;
+}
+
 static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
 {
 	struct import *im = data;
@@ -99,8 +110,18 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 	if (im->progress && (im->records & 0xffff) == 0)
 		draw_progress(im, rec->offset);
 	r = ol_conv_record(im->conv, rec, &ev);
-	if (r == 0)
+	if (r == 0) {
+		long long d = ol_flood_dropped(im->flood);
+
+		if (d != im->dropped) {		/* left out: its id stays free */
+			if (im->st)
+				ol_store_skip_events(im->st, d - im->dropped);
+			span(im, (int64_t)rec->ts);
+		}
+		im->dropped = d;
 		return 0;
+	}
+	span(im, ev.ts_ns);
 	if (r < 0 || (im->st && (ol_store_add_event(im->st, &ev) ||
 				 ol_conv_tasks(im->conv, im->st, &ev))))
 		goto fail;
@@ -592,8 +613,35 @@ static char *errf(const char *path, const char *what)
 	return ol_strdupf("'%s': %s", path, what);
 }
 
-int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *progress,
-		       void *progress_ctx, char **err)
+/* meta @key = @v combined with its value so far by @op (sum, min, max). */
+static int meta_merge(struct ol_store *st, const char *key, long long v, char op)
+{
+	char *prev = ol_store_get_meta(st, key), val[32];
+	long long p = prev ? atoll(prev) : v;
+
+	free(prev);
+	v = op == '+' ? (prev ? p + v : v) : op == '<' ? (p < v ? p : v) : (p > v ? p : v);
+	snprintf(val, sizeof(val), "%lld", v);
+	return ol_store_set_meta(st, key, val);
+}
+
+/*
+ * What the flood rule left out, summed over sources, and the span of the
+ * events stored or left out (the analysis's recording span).
+ */
+static int store_not_stored(struct import *im)
+{
+	long long n = ol_flood_dropped(im->flood);
+
+	if (!n || !im->st)
+		return 0;
+	return meta_merge(im->st, "not_stored.mmap_lock", n, '+') ||
+	       meta_merge(im->st, "span.first_ns", im->first_ns, '<') ||
+	       meta_merge(im->st, "span.last_ns", im->last_ns, '>');
+}
+
+int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
+		       ol_progress_fn *progress, void *progress_ctx, char **err)
 {
 	struct tracecmd_input *h = NULL, *handles[MAX_HANDLES];
 	struct import im = { .st = st, .path = path, .progress = progress,
@@ -652,7 +700,9 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 	im.last_ts = calloc(MAX_CPUS, sizeof(*im.last_ts));
 	im.missed = calloc(MAX_CPUS, sizeof(*im.missed));
 	im.conv = ol_conv_new(tracecmd_get_tep(h));
-	if (!im.last_ts || !im.missed || !im.conv) {
+	if (!(flags & OL_IMPORT_KEEP_ALL) && (im.flood = ol_flood_new()) && im.conv)
+		ol_conv_set_flood(im.conv, im.flood);
+	if (!im.last_ts || !im.missed || !im.conv || (!(flags & OL_IMPORT_KEEP_ALL) && !im.flood)) {
 		*err = errf(path, "out of memory");
 		goto out;
 	}
@@ -681,7 +731,7 @@ int ol_import_tracedat(struct ol_store *st, const char *path, ol_progress_fn *pr
 		*err = errf(path, "cannot read the event data (truncated or corrupt)");
 		goto out;
 	}
-	if (im.failed)
+	if (im.failed || store_not_stored(&im))
 		goto store_err;
 	for (i = 0; i < nh; i++)
 		if (store_cpustats(&im, tracecmd_get_cpustats(handles[i])))
@@ -706,6 +756,7 @@ out:
 			tracecmd_close(handles[i]);
 	tracecmd_close(h);
 	ol_conv_free(im.conv);
+	ol_flood_free(im.flood);
 	free(im.last_ts);
 	free(im.missed);
 	return ret;

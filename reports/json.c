@@ -170,6 +170,8 @@ static void header(struct jw *w, const struct rp *r)
 	jstr_known(w, "evidence", a->evidence);
 	jint(w, "cpus", a->cpus > 0 ? a->cpus : OL_NONE);
 	jint(w, "events_lost", a->lost_total < 0 ? OL_NONE : a->lost_total);
+	if (a->not_stored > 0)	/* only when the import left events out */
+		jint(w, "events_not_stored", a->not_stored);
 	jint(w, "first_ns", a->first_ns);
 	jint(w, "last_ns", a->last_ns);
 	jclose(w, '}');

@@ -221,6 +221,9 @@ int pr_header(const struct ol_analysis *a, int64_t res, struct pr_facts *out)
 	else
 		r = r || add(out, "events", false, -1, "%s", a->lost_total == 0 ? "none lost" :
 			     "unknown whether any were lost");
+	if (a->not_stored > 0)
+		r = r || add(out, "not stored", false, -1, "%lld mmap_lock events about no "
+			     "victim's task or mm (import --keep-all stores them)", a->not_stored);
 	/* what differs between two runs on the same data comes last */
 	r = r || add(out, "host", false, -1, "%s", h);
 	r = r || add(out, "database", false, -1, "%s", db);

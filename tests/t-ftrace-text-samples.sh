@@ -3,7 +3,8 @@
 # test time, and the same text as the tracefs `trace` file prints it)
 # gives the same events as the trace.dat: the mark_victim rows, the
 # per-event counts, every event's fields (exit_mmap's mm from the unlock
-# that follows it) and the victims table.
+# that follows it) and the victims table.  The trace.dat is imported
+# with --keep-all (text imports keep every mmap_lock event).
 . "$(dirname "$0")/lib.sh"
 command -v trace-cmd >/dev/null || skip "trace-cmd is not installed (make deps installs it)"
 ls "$SAMPLES"/*.dat >/dev/null 2>&1 || { bad "no samples in $SAMPLES"; t_done; }
@@ -18,7 +19,7 @@ for dat in "$SAMPLES"/*.dat; do
 	# tracefs `trace` layout: no instance column, flags, one space after "event:"
 	sed -e 's/^[^ ]*: *\(.*-[0-9]* *\[[0-9]*\]\)/  \1 ...1./' \
 	    -e 's/^\(.*[0-9]: [a-z_]*:\) */\1 /' "$T_OUT/$s.txt" | grep -v ' console: ' > "$T_OUT/$s.trace"
-	"$OOMLENS" import -q "$dat" -o "$T_OUT/$s-dat.db" 2>/dev/null
+	"$OOMLENS" import -q --keep-all "$dat" -o "$T_OUT/$s-dat.db" 2>/dev/null
 	for kind in txt trace; do
 		db="$T_OUT/$s-$kind.db"
 		if ! "$OOMLENS" import -q "$T_OUT/$s.$kind" -o "$db" 2> "$T_OUT/$s-$kind.err"; then

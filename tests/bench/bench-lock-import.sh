@@ -1,8 +1,9 @@
 #!/bin/sh
 # The store on a lock-heavy trace (make-lock-trace.sh: an OOM storm with
-# all of mmap_lock:*, >= 1M kept events): `oomlens import` against
-# `trace-cmd report > /dev/null` and a bare libtracecmd iteration
-# (build/bench/trace-iterate) of the same file, in the same run; database
+# all of mmap_lock:*, >= 1M events): `oomlens import` (the flood rule) and
+# `oomlens import --keep-all` against `trace-cmd report > /dev/null` and a
+# bare libtracecmd iteration (build/bench/trace-iterate) of the same file,
+# in the same run; the analysis tables of both imports compared; database
 # bytes per stored event; peak RSS on a trace ten times smaller.
 # Recording the traces needs root and tracefs (exit 77 otherwise); they
 # are kept in BENCH_DIR (/tmp/oomlens-bench) for the next run.
@@ -36,10 +37,10 @@ def run(argv):
         sys.exit("bench-lock-import: %s failed" % " ".join(argv))
     return wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime
 
-def imp(dat, db):
+def imp(dat, db, *opts):
     if os.path.exists(db):
         os.unlink(db)
-    return run([oomlens, "import", "-q", dat, "-o", db])
+    return run([oomlens, "import", "-q", *opts, dat, "-o", db])
 
 res = {}
 for tag in ("lock", "lock-small"):
@@ -47,40 +48,58 @@ for tag in ("lock", "lock-small"):
     records = int(subprocess.run([iterate, dat], capture_output=True, text=True)
                   .stdout.split()[0])
     best = {}
+    dball = "%s/%s-all.db" % (work, tag)
     for name, argv in (("trace-cmd report", ["trace-cmd", "report", dat]),
                        ("bare iteration", [iterate, dat]),
-                       ("oomlens import", None)):
-        runs = [imp(dat, db) if argv is None else run(argv) for _ in range(3)]
+                       ("import --keep-all", "all"),
+                       ("oomlens import", "rule")):
+        runs = [imp(dat, db) if argv == "rule" else imp(dat, dball, "--keep-all")
+                if argv == "all" else run(argv) for _ in range(3)]
         # best wall, and the least CPU of the runs (a busy machine
         # stretches wall time, not CPU time)
         best[name] = (min(r[0] for r in runs), max(r[1] for r in runs), min(r[2] for r in runs))
-    con = sqlite3.connect(db)
-    kept = con.execute("SELECT sum(events) FROM sources").fetchone()[0]
-    con.close()
-    res[tag] = (records, kept, os.path.getsize(db), best)
+    sizes = {}
+    for name, path in (("oomlens import", db), ("import --keep-all", dball)):
+        con = sqlite3.connect(path)
+        kept = con.execute("SELECT sum(events) FROM sources").fetchone()[0]
+        left = con.execute("SELECT value FROM meta WHERE key = 'not_stored.mmap_lock'").fetchone()
+        same = [con.execute("SELECT * FROM %s" % t).fetchall() for t in
+                ("victims", "episodes", "verdicts", "reaper_runs", "timeline")]
+        con.close()
+        sizes[name] = (kept, int(left[0]) if left else 0, os.path.getsize(path), same)
+    res[tag] = (records, sizes, best)
 
-records, kept, size, best = res["lock"]
-print("trace.dat: %s/lock.dat, %d records, %d kept by oomlens" % (work, records, kept))
+records, sizes, best = res["lock"]
+kept, left, size, same = sizes["oomlens import"]
+print("trace.dat: %s/lock.dat, %d records; oomlens import stores %d events, leaves out %d"
+      " mmap_lock events about no victim (--keep-all stores %d)"
+      % (work, records, kept, left, sizes["import --keep-all"][0]))
+print("  analysis tables (victims, episodes, verdicts, reaper_runs, timeline) with and"
+      " without --keep-all: %s" % ("identical" if same == sizes["import --keep-all"][3]
+                                   else "DIFFERENT"))
 for name, (wall, rss, cpu) in best.items():
     print("  %-17s %7.3f s wall  %6.3f s CPU  %9.0f records/s  peak RSS %6.1f MB"
           % (name, wall, cpu, records / wall, rss / 1024))
-imp = best["oomlens import"]
-for ref, target in (("trace-cmd report", 0.5), ("bare iteration", 1.5)):
-    r = imp[0] / best[ref][0]
-    c = imp[2] / best[ref][2]
-    print("  import / %s: %.2f wall, %.2f CPU (target <= %.2f): %s"
-          % (ref, r, c, target, "met" if r <= target else "NOT met"))
-bpe = size / max(kept, 1)
-print("  database: %.1f MB, %.1f bytes per stored event (target <= 40): %s"
-      % (size / 1e6, bpe, "met" if bpe <= 40 else "NOT met"))
-srec, skept, _, sbest = res["lock-small"]
-big_rss, small_rss = best["oomlens import"][1], sbest["oomlens import"][1]
-print("  peak RSS: %.1f MB for %d records, %.1f MB for %d (%.1fx the records)"
-      % (small_rss / 1024, srec, big_rss / 1024, records, records / srec))
-# libtracecmd's own memory grows with the file (bare iteration): ours is the rest
-ours_small = (small_rss - sbest["bare iteration"][1]) / 1024
-ours_big = (big_rss - best["bare iteration"][1]) / 1024
-print("  import peak RSS - bare iteration peak RSS: %+.1f MB (small), %+.1f MB (%.1fx): %s"
-      % (ours_small, ours_big, records / srec,
-         "flat" if ours_big - ours_small < 8 else "NOT flat"))
+for which in ("oomlens import", "import --keep-all"):
+    imp = best[which]
+    for ref, target in (("trace-cmd report", 0.5), ("bare iteration", 1.5)):
+        r = imp[0] / best[ref][0]
+        c = imp[2] / best[ref][2]
+        print("  %s / %s: %.2f wall, %.2f CPU (target <= %.2f): %s"
+              % (which, ref, r, c, target, "met" if r <= target else "NOT met"))
+for which in ("oomlens import", "import --keep-all"):
+    k, _, sz, _ = sizes[which]
+    bpe = sz / max(k, 1)
+    print("  %s database: %.2f MB, %.1f bytes per stored event (target <= 40): %s"
+          % (which, sz / 1e6, bpe, "met" if bpe <= 40 else "NOT met"))
+srec, _, sbest = res["lock-small"]
+for which in ("oomlens import", "import --keep-all"):
+    big_rss, small_rss = best[which][1], sbest[which][1]
+    # libtracecmd's own memory grows with the file (bare iteration): ours is the rest
+    ours_small = (small_rss - sbest["bare iteration"][1]) / 1024
+    ours_big = (big_rss - best["bare iteration"][1]) / 1024
+    print("  %s peak RSS: %.1f MB for %d records, %.1f MB for %d; above the bare"
+          " iteration: %+.1f MB, %+.1f MB (%.1fx the records): %s"
+          % (which, small_rss / 1024, srec, big_rss / 1024, records, ours_small, ours_big,
+             records / srec, "flat" if ours_big - ours_small < 8 else "NOT flat"))
 PY

@@ -76,7 +76,7 @@ static void fuzz_import(enum ol_file_kind kind)
 	if (ol_store_begin(st))
 		goto out;
 	if (kind == OL_FILE_TRACEDAT)
-		r = ol_import_tracedat(st, fuzz_in, NULL, NULL, &err);
+		r = ol_import_tracedat(st, fuzz_in, 0, NULL, NULL, &err);
 	else if (kind == OL_FILE_FTRACE_TEXT)
 		r = ol_import_ftrace_text(st, fuzz_in, &err);
 	else

@@ -184,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;	/* contained, as cmd/contain.c does; err is lost with the frame */
 	}
 	in_import = 1;
-	if (ol_import_tracedat(NULL, path, NULL, NULL, &err) && !err)
+	if (ol_import_tracedat(NULL, path, 0, NULL, NULL, &err) && !err)
 		abort();	/* a failure must say why */
 	in_import = 0;
 	free(err);
