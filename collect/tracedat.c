@@ -296,6 +296,33 @@ static int v6_head(int fd)
 	return (int)(nul - v) + 1;
 }
 
+/*
+ * A trace clock text ("[local] global counter ..."): libtracecmd 1.3's
+ * tracecmd_parse_trace_clock() takes the first space-separated word that
+ * starts with '[' and sscanf()s what strtok_r(word, "[]") returns, NULL
+ * (a crash) for a word of brackets only.
+ */
+static bool clock_fits(const unsigned char *t, size_t n)
+{
+	size_t i = 0, j;
+
+	for (;;) {
+		while (i < n && t[i] == ' ')
+			i++;
+		if (i >= n || !t[i])
+			return true;
+		for (j = i; j < n && t[j] && t[j] != ' '; j++)
+			;
+		if (t[i] == '[') {
+			for (; i < j; i++)
+				if (t[i] != '[' && t[i] != ']')
+					return true;
+			return false;
+		}
+		i = j;
+	}
+}
+
 static unsigned long long bad_page_at;
 
 static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t size)
@@ -304,7 +331,7 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 	unsigned long long end = (unsigned long long)size;
 	unsigned int page = 0, lsize = 0;
 	int fd, i, nfly = 0, cpus = tracecmd_cpus(h), c;
-	bool ok = false;
+	bool ok = false, clock = false;
 
 	if (tracecmd_get_in_file_version(h) >= 7 || !off || cpus <= 0 || cpus > MAX_CPUS ||
 	    tep_is_file_bigendian(tracecmd_get_tep(h)))
@@ -341,17 +368,37 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 		if (id == 3 && nfly < MAX_HANDLES - 1 &&
 		    !read_at(fd, &fly[nfly++], 8, off + 6))
 			goto out;
+		clock |= id == 4;	/* TRACECLOCK */
 		off += 6 + (unsigned long long)len;
 		if (off > end)
 			goto out;
 	}
 	fly[nfly++] = off;	/* the top buffer's, unless "latency  \0" */
+	/*
+	 * With a TRACECLOCK option, tracecmd_init_data() reads the trace
+	 * clock text (u64 size, text) after the top buffer's CPU table and
+	 * parses it as the option's (clock_fits()).
+	 */
+	if (clock) {
+		unsigned long long at = off + 10 + 16ULL * (unsigned)cpus, n;
+		unsigned char *t;
+		bool fits;
+
+		if (!read_at(fd, &n, 8, at) || n > end || at + 8 > end - n)
+			goto out;
+		if (!(t = malloc(n ? n : 1)))
+			goto out;
+		fits = read_at(fd, t, n, at + 8) && clock_fits(t, n);
+		free(t);
+		if (!fits)
+			goto out;
+	}
 	for (i = 0; i < nfly; i++) {
 		char magic[10];
 
 		if (!read_at(fd, magic, sizeof(magic), fly[i]))
 			goto out;
-		if (memcmp(magic, "flyrecord", sizeof(magic)))
+		if (memcmp(magic, "flyrecord", 9))	/* as libtracecmd compares */
 			continue;
 		for (c = 0; c < cpus; c++) {
 			unsigned long long cpu[2];
@@ -435,7 +482,9 @@ static bool option_fits(int id, const unsigned char *b, unsigned int n)
 	unsigned int cpus, i, at, cnt;
 
 	switch (id) {
-	case OPT_DATE: case OPT_CPUSTAT: case OPT_TRACECLOCK: case OPT_UNAME:
+	case OPT_TRACECLOCK:
+		return n > 0 && memchr(b, '\0', n) && clock_fits(b, n);
+	case OPT_DATE: case OPT_CPUSTAT: case OPT_UNAME:
 	case OPT_HOOK: case OPT_OFFSET: case OPT_VERSION: case OPT_PROCMAPS:
 		return n > 0 && memchr(b, '\0', n);
 	case OPT_BUFFER: case OPT_BUFFER_TEXT:
@@ -476,7 +525,8 @@ static const char *v6_options_bad(int fd, unsigned long long off, unsigned long 
 	char magic[10];
 	int i;
 
-	if (!read_at(fd, magic, sizeof(magic), off) || memcmp(magic, "options  ", 10))
+	/* libtracecmd compares 7 bytes ("options"), not the 10 it reads */
+	if (!read_at(fd, magic, sizeof(magic), off) || memcmp(magic, "options", 7))
 		return NULL;	/* latency or flyrecord: no options */
 	off += 10;
 	for (i = 0; i < 65536; i++) {
@@ -685,16 +735,18 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 		*err = errf(path, "cannot read this trace.dat (corrupt: more than 8192 CPUs)");
 		goto out;
 	}
-	if (tracecmd_init_data(h) < 0) {
-		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
-		goto out;
-	}
+	/* before init_data: it loads each CPU's first page and the clock */
 	bad_page_at = 0;
 	if (!v6_data_in_file(h, path, im.size)) {
 		*err = bad_page_at ?
 		       ol_strdupf("'%s': cannot read this trace.dat (corrupt ring-buffer page at "
 				  "offset %llu)", path, bad_page_at) :
-		       errf(path, "cannot read this trace.dat (truncated: event data past its end)");
+		       errf(path, "cannot read this trace.dat (truncated or corrupt: event data "
+			    "or trace clock past its end or unreadable)");
+		goto out;
+	}
+	if (tracecmd_init_data(h) < 0) {
+		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
 		goto out;
 	}
 	im.last_ts = calloc(MAX_CPUS, sizeof(*im.last_ts));
