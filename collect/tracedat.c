@@ -398,14 +398,27 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 
 		if (!read_at(fd, magic, sizeof(magic), fly[i]))
 			goto out;
-		if (memcmp(magic, "flyrecord", 9))	/* as libtracecmd compares */
+		/*
+		 * as libtracecmd compares; an instance's buffer that is
+		 * neither crashes it (tracecmd_buffer_instance_handle ->
+		 * tracecmd_close on its error path)
+		 */
+		if (memcmp(magic, "flyrecord", 9)) {
+			if (i < nfly - 1 && memcmp(magic, "latency", 7))
+				goto out;
 			continue;
+		}
 		for (c = 0; c < cpus; c++) {
 			unsigned long long cpu[2];
 
 			if (!read_at(fd, cpu, sizeof(cpu), fly[i] + 10 + 16ULL * (unsigned)c))
 				goto out;
 			if (cpu[1] && (cpu[0] > end || cpu[1] > end - cpu[0]))
+				goto out;
+			/* trace-cmd writes whole ring-buffer pages, page aligned,
+			 * after the buffer's CPU table */
+			if (cpu[1] && (cpu[0] % page || cpu[1] % page ||
+				       cpu[0] < fly[i] + 10 + 16ULL * (unsigned)cpus))
 				goto out;
 			if (cpu[1] && (lsize == 8 || lsize == 4) &&
 			    (bad_page_at = v6_bad_page(fd, cpu[0], cpu[1], page, 8 + lsize)))
@@ -594,9 +607,16 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 	{
 		unsigned int page;
 
+		unsigned char lsize;
+
 		U32((unsigned)at + 2, page);
 		if (page < 4096 || (page & (page - 1))) {
 			bad = "cannot read this trace.dat (corrupt: the page size is not a power of two of at least 4096)";
+			goto out;
+		}
+		/* kbuffer knows longs of 4 and 8 bytes; any other is corruption */
+		if (!read_at(fd, &lsize, 1, (unsigned)at + 1) || (lsize != 4 && lsize != 8)) {
+			bad = "cannot read this trace.dat (corrupt: the long size is not 4 or 8)";
 			goto out;
 		}
 	}
