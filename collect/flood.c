@@ -29,6 +29,7 @@ struct ol_flood {
 	struct set	victims;	/* tgids (and pids) of marked victims */
 	struct set	mms;		/* victims' mm pointers */
 	long long	dropped;
+	bool		all;		/* out of memory once: everything stored since */
 	unsigned char	next[OL_FLOOD_CPUS];	/* the next event on the CPU is stored */
 };
 
@@ -46,18 +47,19 @@ static bool has(const struct set *s, uint64_t key)
 	return key && s->cap && s->k[slot(s, key)] == key;
 }
 
-static void add(struct set *s, uint64_t key)
+/* false when out of memory */
+static bool add(struct set *s, uint64_t key)
 {
 	size_t i;
 
 	if (!key || has(s, key))
-		return;
+		return true;
 	if (2 * (s->n + 1) > s->cap) {
 		struct set g = { .cap = s->cap ? 2 * s->cap : 64 };
 
 		g.k = calloc(g.cap, sizeof(*g.k));
 		if (!g.k)
-			return;		/* stays as it is: more is stored, nothing lost */
+			return false;
 		for (i = 0; i < s->cap; i++)
 			if (s->k[i])
 				g.k[slot(&g, s->k[i])] = s->k[i];
@@ -67,6 +69,7 @@ static void add(struct set *s, uint64_t key)
 	}
 	s->k[slot(s, key)] = key;
 	s->n++;
+	return true;
 }
 
 struct ol_flood *ol_flood_new(void)
@@ -85,10 +88,9 @@ void ol_flood_free(struct ol_flood *f)
 
 void ol_flood_victim(struct ol_flood *f, int pid, int tgid)
 {
-	if (pid > 0)
-		add(&f->victims, (uint64_t)pid);
-	if (tgid > 0)
-		add(&f->victims, (uint64_t)tgid);
+	if ((pid > 0 && !add(&f->victims, (uint64_t)pid)) ||
+	    (tgid > 0 && !add(&f->victims, (uint64_t)tgid)))
+		f->all = true;
 }
 
 void ol_flood_stored(struct ol_flood *f, int cpu)
@@ -99,16 +101,15 @@ void ol_flood_stored(struct ol_flood *f, int cpu)
 
 bool ol_flood_lock(struct ol_flood *f, int cpu, int pid, int tgid, uint64_t mm, bool reaper)
 {
-	bool next = cpu >= 0 && cpu < OL_FLOOD_CPUS && f->next[cpu];
-
-	bool wanted = false;
+	bool next = cpu >= 0 && cpu < OL_FLOOD_CPUS && f->next[cpu], wanted;
 
 	if (reaper || (pid > 0 && has(&f->victims, (uint64_t)pid)) ||
 	    (tgid > 0 && has(&f->victims, (uint64_t)tgid))) {
-		add(&f->mms, mm);
+		if (!add(&f->mms, mm))
+			f->all = true;
 		wanted = true;
 	} else {
-		wanted = has(&f->mms, mm);
+		wanted = f->all || has(&f->mms, mm);
 	}
 	if (!wanted && !next) {
 		f->dropped++;
