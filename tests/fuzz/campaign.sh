@@ -51,8 +51,8 @@ report() {
 		ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 		corp=$(ls "$B/work/$h" 2>/dev/null | wc -l)
 		found=$(ls "$B" 2>/dev/null | grep -cE "^$h-(crash|leak|oom|timeout)-")
-		lib=$(ls "$B/libcrash/$h" 2>/dev/null | wc -l)
-		places=$(ls "$B/libcrash/$h" 2>/dev/null | sed 's/^libcrash-//; s/-[0-9a-f]*$//' | sort -u | wc -l)
+		lib=$(cat "$B/libcrash/$h/counts" 2>/dev/null | wc -l)
+		places=$(sort -u "$B/libcrash/$h/counts" 2>/dev/null | wc -l)
 		rate=$([ "$secs" -gt 0 ] && echo $((runs / secs)) || echo -)
 		libtxt=-
 		[ "$lib" -gt 0 ] && libtxt="$lib inputs at $places places"

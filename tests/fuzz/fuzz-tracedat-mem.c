@@ -9,9 +9,9 @@
  * that a fault inside libtraceevent or libtracecmd becomes a one-line
  * error.  The harness does the same in process: a SIGSEGV, SIGBUS, SIGFPE
  * or SIGILL whose faulting instruction is inside one of those two
- * libraries (or in a libc function it called) is contained (the input is
- * saved as libcrash-SIG-LIB+OFFSET-HASH in
- * $FUZZ_LIBCRASH_DIR, when set), and the run goes on.  A
+ * libraries (or in a libc function it called) is contained (counted in
+ * $FUZZ_LIBCRASH_DIR/counts, when set, the first inputs of each place
+ * saved there as libcrash-SIG-LIB+OFFSET-HASH), and the run goes on.  A
  * fault anywhere else, oomlens's code included, goes to the sanitizer's
  * handler and is a finding.  The files the aborted import had open are
  * closed; its memory is lost (fork mode restarts a job at -rss_limit_mb).
@@ -134,16 +134,38 @@ static void guard(void)
 	mark_fds(0);
 }
 
+/*
+ * A contained fault: one line "SIG-LIB+OFFSET" appended to
+ * $FUZZ_LIBCRASH_DIR/counts, and the input saved as
+ * libcrash-SIG-LIB+OFFSET-HASH for the first few of each place this
+ * process meets (a long campaign meets hundreds of thousands).
+ */
 static void keep(int sig, const uint8_t *data, size_t size)
 {
+	static struct { char where[96]; int n; } seen[64];
 	const char *dir = getenv("FUZZ_LIBCRASH_DIR");
 	uint64_t h = 1469598103934665603ULL;
-	char path[4096];
+	char path[4096], line[128];
 	size_t i;
-	int fd;
+	int fd, n;
 
 	if (!dir)
 		return;
+	n = snprintf(line, sizeof(line), "%s-%s\n", sigabbrev_np(sig), where);
+	snprintf(path, sizeof(path), "%s/counts", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (write(fd, line, (size_t)n) != n)
+			; /* a count lost is not a finding */
+		close(fd);
+	}
+	for (i = 0; i < 64 && seen[i].n && strcmp(seen[i].where, line); i++)
+		;
+	if (i == 64 || seen[i].n >= 5)
+		return;
+	if (!seen[i].n)
+		snprintf(seen[i].where, sizeof(seen[i].where), "%s", line);
+	seen[i].n++;
 	for (i = 0; i < size; i++)
 		h = (h ^ data[i]) * 1099511628211ULL;
 	snprintf(path, sizeof(path), "%s/libcrash-%s-%s-%016llx", dir, sigabbrev_np(sig), where,

@@ -81,8 +81,8 @@ for h in "$@"; do
 	# fork mode: "#N: cov: C ft: F corp: ... exec/s: E oom/timeout/crash: o/t/c time: S"
 	last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -n 1)
 	echo "  STATS   $h: ${last:-no progress line (see $log)}"
-	lib=$(ls "$B/libcrash/$h" | wc -l)
-	[ "$lib" -gt 0 ] && echo "  LIBRARY $h: $lib input(s) faulted inside libtraceevent/libtracecmd, contained, at $(ls "$B/libcrash/$h" | sed 's/^libcrash-//; s/-[0-9a-f]*$//' | sort -u | wc -l) distinct places (in $B/libcrash/$h)"
+	lib=$(cat "$B/libcrash/$h/counts" 2>/dev/null | wc -l)
+	[ "$lib" -gt 0 ] && echo "  LIBRARY $h: $lib input(s) faulted inside libtraceevent/libtracecmd, contained, at $(sort -u "$B/libcrash/$h/counts" | wc -l) distinct places (counts and examples in $B/libcrash/$h)"
 done
 found=$(ls "$B" 2>/dev/null | grep -cE '^fuzz-.*-(crash|oom|timeout|leak)-')
 if [ "$found" -gt 0 ]; then
