@@ -436,8 +436,10 @@ out:
  * read as a C string): libtraceevent 1.7's tep_parse_printk_formats()
  * splits each line at its first ':' and strdup()s from the second byte
  * after it, past the end of a line that has nothing after the ':' (or no
- * ':'): a heap over-read.  Each non-empty line must have a ':' after a
- * non-':' byte and something after it.
+ * ':'): a heap over-read; tep_register_print_string() then reads the
+ * last three bytes of that copy (less a leading '"'), before it when it
+ * is shorter.  Each non-empty line must have a ':' after a non-':' byte
+ * and at least three bytes of format two bytes after it.
  */
 static bool printk_fits(int fd, unsigned long long off, unsigned long long size)
 {
@@ -464,8 +466,21 @@ static bool printk_fits(int fd, unsigned long long off, unsigned long long size)
 		for (tok = line; tok < nl && *tok == ':'; tok++)
 			;
 		if (tok < nl) {		/* strtok_r() returns a token */
+			const char *fmt;
+
 			colon = memchr(tok, ':', (size_t)(nl - tok));
-			ok = colon && colon + 1 < nl;
+			/*
+			 * then tep_register_print_string() drops a leading '"'
+			 * and looks at the last three bytes of the rest: fewer
+			 * and it reads before its copy
+			 */
+			ok = colon && colon + 2 <= nl;
+			if (ok) {
+				fmt = colon + 2;
+				if (fmt < nl && *fmt == '"')
+					fmt++;
+				ok = nl - fmt >= 3;
+			}
 		}
 		line = nl + 1;
 	}
@@ -654,7 +669,7 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 	}
 	SKIP32(off);		/* kallsyms */
 	if (!printk_fits(fd, off, size)) {
-		bad = "cannot read this trace.dat (corrupt: a printk format line without an address)";
+		bad = "cannot read this trace.dat (corrupt: a printk format line without an address or a format)";
 		goto out;
 	}
 	SKIP32(off);		/* printk formats */
