@@ -253,6 +253,12 @@ static void attach_report(struct ol_build *b, int vi, int trigger, int64_t ts)
 	vs->usage_id = p->usage_id;
 }
 
+/* A memory size the event states, in kB: within 0 .. OL_KB_MAX, else unknown. */
+static bool kb_field(const char *json, const char *key, int64_t *out)
+{
+	return ol_json_int(json, key, out) && *out >= 0 && *out <= OL_KB_MAX;
+}
+
 void ol_on_mark_victim(struct ol_build *b, const struct ol_row *r)
 {
 	struct ol_victim *v;
@@ -270,15 +276,15 @@ void ol_on_mark_victim(struct ol_build *b, const struct ol_row *r)
 			     "SIGKILL to %d from %d (%s)", pid, r->pid, r->comm);
 	if (ol_json_str(r->fields, "comm", comm, sizeof(comm)))
 		v->comm = ol_xstrdup(comm);
-	if (ol_json_int(r->fields, "anon_rss", &x)) {
+	if (kb_field(r->fields, "anon_rss", &x)) {
 		v->anon_kb = x;
-		if (ol_json_int(r->fields, "file_rss", &x))
+		if (kb_field(r->fields, "file_rss", &x))
 			v->file_kb = x;
-		if (ol_json_int(r->fields, "shmem_rss", &x))
+		if (kb_field(r->fields, "shmem_rss", &x))
 			v->shmem_kb = x;
-		if (ol_json_int(r->fields, "total_vm", &x))
+		if (kb_field(r->fields, "total_vm", &x))
 			v->total_vm_kb = x;
-		if (ol_json_int(r->fields, "pgtables", &x))
+		if (kb_field(r->fields, "pgtables", &x))
 			v->pgtables_kb = x;
 		if (ol_json_int(r->fields, "uid", &x))
 			v->uid = x;

@@ -16,7 +16,6 @@
 
 #include "collect/kgrammar.h"
 
-#define KB_MAX	(LLONG_MAX / 1024)	/* kB counts must fit in bytes */
 
 static struct ol_kspan span(const char *p, size_t n)
 {
@@ -82,7 +81,7 @@ static const char *num(const char *s, long long *v)
 static const char *kb(const char *s, long long *v)
 {
 	s = skip(num(s, v), "kB");
-	return s && *v >= 0 && *v <= KB_MAX ? s : NULL;
+	return s && *v >= 0 && *v <= OL_KB_MAX ? s : NULL;
 }
 
 /* The last "(comm)" + @after in @s: comms may hold @after themselves. */

@@ -13,6 +13,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The largest memory size in kB a source may state: kB counts must fit in
+ * bytes, and three of them in a sum.  A larger one (a corrupt or hostile
+ * file) is taken as unknown.
+ */
+#define OL_KB_MAX	(INT64_MAX / 1024 / 4)
 
 /* A piece of the parsed message (borrowed: valid while the message is). */
 struct ol_kspan {

@@ -281,16 +281,21 @@ static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned l
  * Where the endian byte is in a file libtracecmd reads with the layout of
  * version 6 and before (it takes the version as strtol() of the string
  * after the magic, and any version below 7 has no sections), little-endian
- * only: -1 for any other file.  Then come the long size, the u32 page size
- * and the header sections.
+ * only: -1 for any other file, -2 for a version string without its NUL in
+ * the first 4 KB (libtracecmd would read on, whatever follows).  Then come
+ * the long size, the u32 page size and the header sections.
  */
 static int v6_head(int fd)
 {
-	char v[40];
+	char v[4096];
 	char *nul;
+	ssize_t n = pread(fd, v, sizeof(v), 0);
 
-	if (!read_at(fd, v, sizeof(v), 0) || !(nul = memchr(v + 10, '\0', sizeof(v) - 12)))
+	if (n < 12)
 		return -1;
+	/* libtracecmd reads the version string to its NUL, however far */
+	if (!(nul = memchr(v + 10, '\0', (size_t)n - 10)) || nul + 1 >= v + n)
+		return -2;
 	if (strtol(v + 10, NULL, 10) >= 7 || v[nul - v + 1] != 0)
 		return -1;
 	return (int)(nul - v) + 1;
@@ -611,7 +616,11 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 		if ((unsigned long long)_l > size || (o) + 4 > size - _l) goto trunc; \
 		(o) += 4 + (unsigned long long)_l; } while (0)
 	/* magic (10), "6\0", endian, long size, page size (u32) */
-	if ((at = v6_head(fd)) < 0)
+	if ((at = v6_head(fd)) == -2) {
+		bad = "cannot read this trace.dat (corrupt: no end to its version string)";
+		goto out;
+	}
+	if (at < 0)
 		goto out;	/* not version 6 little-endian: nothing to check here */
 	/*
 	 * The ring-buffer page size: a power of two, at least 4096 (no Linux
