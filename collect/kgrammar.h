@@ -17,10 +17,11 @@
 
 /*
  * The largest memory size in kB a source may state: kB counts must fit in
- * bytes, and three of them in a sum.  A larger one (a corrupt or hostile
+ * bytes (a memcg v1 "unlimited", 9007199254740988kB, does; a sum of a few
+ * of them stays far from overflow).  A larger one (a corrupt or hostile
  * file) is taken as unknown.
  */
-#define OL_KB_MAX	(INT64_MAX / 1024 / 4)
+#define OL_KB_MAX	(INT64_MAX / 1024)
 
 /* A piece of the parsed message (borrowed: valid while the message is). */
 struct ol_kspan {
