@@ -10,23 +10,11 @@ if [ ! -s "$dat" ]; then
 	echo "bench-import: recording a large trace (sched churn) into $dat ..."
 	sh "$top/tests/bench/make-big-trace.sh" "$dat" "${BENCH_SECS:-10}"
 fi
-python3 - "${OOMLENS:-$top/oomlens}" "$dat" "$work" <<'PY'
+PYTHONPATH="$top/tests/bench" python3 - "${OOMLENS:-$top/oomlens}" "$dat" "$work" <<'PY'
 import os, resource, subprocess, sys, time
 oomlens, dat, work = sys.argv[1:4]
 
-def run(argv, out=subprocess.DEVNULL):
-    """wall seconds and peak RSS (kB) of one child"""
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1); os.dup2(fd, 2)
-        os.execvp(argv[0], argv)
-    t = time.monotonic()
-    _, status, ru = os.wait4(pid, 0)
-    wall = time.monotonic() - t
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("bench-import: %s failed" % " ".join(argv))
-    return wall, ru.ru_maxrss
+from benchrun import run	# tests/bench/benchrun.py (PYTHONPATH)
 
 total = int(subprocess.run("trace-cmd report %s 2>/dev/null | grep -c ': '" % dat,
                            shell=True, capture_output=True, text=True).stdout.strip() or 0)
@@ -37,7 +25,7 @@ for name, argv in (("trace-cmd report", ["trace-cmd", "report", dat]),
     for i in range(3):
         if os.path.exists(work + "/big.db"):
             os.unlink(work + "/big.db")
-        runs.append(run(argv))
+        runs.append(run(argv)[:2])
     best[name] = min(runs)
 size = os.path.getsize(dat)
 print("trace.dat: %s, %.1f MB, %d events" % (dat, size / 1e6, total))

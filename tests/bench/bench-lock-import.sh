@@ -18,24 +18,11 @@ for n in lock:200000 lock-small:20000; do
 		sh "$top/tests/bench/make-lock-trace.sh" "$f.tmp" "${n#*:}" && mv "$f.tmp" "$f"
 	fi
 done
-python3 - "${OOMLENS:-$top/oomlens}" "$top/build/bench/trace-iterate" "$work" <<'PY'
+PYTHONPATH="$top/tests/bench" python3 - "${OOMLENS:-$top/oomlens}" "$top/build/bench/trace-iterate" "$work" <<'PY'
 import os, sqlite3, subprocess, sys, time
 oomlens, iterate, work = sys.argv[1:4]
 
-def run(argv):
-    """wall seconds, peak RSS (kB) and CPU seconds (user + sys, all
-    threads) of one child, output discarded"""
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1); os.dup2(fd, 2)
-        os.execvp(argv[0], argv)
-    t = time.monotonic()
-    _, status, ru = os.wait4(pid, 0)
-    wall = time.monotonic() - t
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("bench-lock-import: %s failed" % " ".join(argv))
-    return wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime
+from benchrun import run	# tests/bench/benchrun.py (PYTHONPATH)
 
 def imp(dat, db, *opts):
     if os.path.exists(db):
