@@ -43,7 +43,6 @@ struct import {
 	time_t		last_draw;
 	long long	records, kept, dropped;
 	int64_t		first_ns, last_ns;	/* of the events stored or left out */
-	long long	records_seen;
 	int64_t		*last_ts;	/* per cpu, for gap bounds */
 	long long	*missed;	/* per cpu */
 	int		failed;
@@ -79,7 +78,7 @@ volatile unsigned long long *ol_tracedat_where;
 
 static void span(struct import *im, int64_t ts)
 {
-	if (!im->records_seen++ || ts < im->first_ns)
+	if (ts < im->first_ns)
 		im->first_ns = ts;
 	if (ts > im->last_ns)
 		im->last_ns = ts;
@@ -739,7 +738,8 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 {
 	struct tracecmd_input *h = NULL, *handles[MAX_HANDLES];
 	struct import im = { .st = st, .path = path, .progress = progress,
-			     .progress_ctx = progress_ctx };
+			     .progress_ctx = progress_ctx, .first_ns = INT64_MAX,
+			     .last_ns = INT64_MIN };
 	struct stat sb;
 	int nh = 0, i, n, ret = -1, cpus;
 	const char *bad;
