@@ -1,7 +1,7 @@
 #!/bin/sh
 # A fuzz campaign: every harness to RUNS executions (default 10 million),
 # in two lanes that run side by side (the trace.dat harness, the slowest,
-# then dbopen in one; the line parsers and the analysis in the other), at nice 19
+# in one; the line parsers, the analysis and dbopen in the other), at nice 19
 # so that anything else on the machine comes first.
 #
 #   sh tests/fuzz/campaign.sh [RUNS]         start it (make fuzz-campaign)
@@ -21,8 +21,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=${FUZZ_BUILD:-/tmp/oomlens-fuzz}
 C=$B/campaign
-LANE_A="fuzz-tracedat-mem fuzz-dbopen"
-LANE_B="fuzz-kmsg-line fuzz-ftrace-line fuzz-analyze"
+LANE_A="fuzz-tracedat-mem"
+LANE_B="fuzz-kmsg-line fuzz-ftrace-line fuzz-analyze fuzz-dbopen"
 
 # executions of @1 so far: the last progress line of each of its logs
 done_runs() {
