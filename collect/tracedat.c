@@ -214,66 +214,89 @@ static bool read_at(int fd, void *buf, size_t n, unsigned long long off)
  * CPU's data must be inside the file.  Little-endian files only.
  */
 /*
- * The ring-buffer pages of one CPU of a version 6 file, as kbuffer will
- * read them (libtraceevent 1.7 kbuffer_load_subbuffer / translate_data do
- * not check any of this; a flipped byte crashed it): each page's commit
- * size (low 27 bits of the long after the u64 time stamp) must fit the
- * page, and each event header in it (u32: type_len in the low 5 bits) must
- * describe an event that ends inside the committed data: type_len 1-28
- * is 4 * type_len bytes of data, 0 has its length (itself included) in
- * the next u32, 29 is padding (its length next; delta 0: the rest of the
- * page), 30 a time extend (8 bytes), 31 a time stamp (16 bytes).  Returns
- * the file offset of the first bad page, 0 if all are fine.
+ * One ring-buffer page (@page bytes, @hdr of them the header: u64 time
+ * stamp, then a long whose low 27 bits are the commit size) walked as
+ * libtraceevent 1.7's kbuffer walks it (kbuffer_load_subbuffer,
+ * __next_event, update_pointers, translate_data), none of which checks
+ * anything: from offset 0 of the data, while the next offset is below the
+ * commit size, an event header (u32, type_len in the low 5 bits) gives
+ * where its data starts (index) and its length: type_len 1-28 is data of
+ * 4 * type_len bytes after the header; 0 has the length plus 4 in the
+ * next u32 (rounded up to 4); 29, padding, has its length in the next u32
+ * whatever its time delta (the kernel's "null" padding included); 30 and
+ * 31 (time extend, absolute time stamp) are 8 bytes.  The next event is at
+ * index + length, in unsigned 32 bits.  A page is bad when a data event
+ * does not end inside the committed data (kbuffer hands it on as is, with
+ * a size of up to 4 GB: oomlens and libtraceevent read past the page), a
+ * word it reads lies past the page, the walk does not move forward (a
+ * negative length: kbuffer loops for ever), or the lost-events count
+ * (flag bit 30) stored after the data does not fit the page.
+ */
+static bool v6_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr)
+{
+	unsigned long long commit = 0;
+	const unsigned char *d = buf + hdr;
+	unsigned int room = page - hdr, size, next = 0;
+
+	memcpy(&commit, buf + 8, hdr - 8);
+	size = (unsigned int)(commit & ((1u << 27) - 1));
+	if (size > room || ((commit & (1u << 30)) && size > room - (hdr - 8)))
+		return false;
+	while (next < size) {
+		unsigned int cur = next, h, type, index, len, w;
+
+		if (room - cur < 8 && (room - cur < 4 || (d[cur] & 0x1f) == 0 ||
+					(d[cur] & 0x1f) >= 29))
+			return false;	/* a word past the page */
+		memcpy(&h, d + cur, 4);
+		type = h & 0x1f;
+		if (type >= 1 && type <= 28) {
+			index = cur + 4;
+			len = 4 * type;
+		} else if (type >= 30) {
+			index = cur + 8;
+			len = 0;
+		} else {
+			memcpy(&w, d + cur + 4, 4);
+			if (type == 29) {
+				index = cur + 4;
+				len = w;	/* padding: any value, skipped */
+			} else {
+				if (w < 4)
+					return false;
+				index = cur + 8;
+				len = ((w - 4) + 3) & ~3u;
+			}
+		}
+		if (type <= 28 && (index > size || len > size - index))
+			return false;	/* data past the commit */
+		next = index + len;
+		if (next <= cur)
+			return false;	/* no progress: kbuffer would loop */
+	}
+	return true;
+}
+
+/*
+ * The ring-buffer pages of one CPU of a version 6 file (@len bytes at
+ * @off), each through v6_page_ok(): the file offset of the first bad
+ * page, 0 if all are fine.
  */
 static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned long long len,
 				      unsigned int page, unsigned int hdr)
 {
-	static unsigned char buf[65536];
-	unsigned long long p;
+	unsigned char *buf;
+	unsigned long long p, bad = 0;
 
-	if (page < 2 * hdr || page > sizeof(buf))
-		return 0;
-	for (p = 0; p + page <= len; p += page) {
-		unsigned long long commit = 0;
-		unsigned int size, i;
-
-		if (!read_at(fd, buf, page, off + p))
-			return off + p;
-		memcpy(&commit, buf + 8, hdr - 8);
-		size = (unsigned int)(commit & ((1u << 27) - 1));
-		if (size > page - hdr)
-			return off + p;
-		for (i = hdr; i < hdr + size;) {
-			unsigned int h, type, rest = hdr + size - i, n, total;
-
-			if (rest < 4)
-				return off + p;
-			memcpy(&h, buf + i, 4);
-			type = h & 0x1f;
-			if (type == 29 && (h >> 5) == 0)
-				break;		/* padding to the end of the page */
-			if (type >= 1 && type <= 28) {
-				total = 4 + 4 * type;
-			} else if (type == 30) {
-				total = 8;
-			} else if (type == 31) {
-				total = 16;
-			} else {
-				if (rest < 8)
-					return off + p;
-				memcpy(&n, buf + i + 4, 4);
-				if (type == 0 && n < 4)
-					return off + p;
-				if (n > page)
-					return off + p;
-				total = type == 0 ? 4 + ((n + 3) & ~3u) : 8 + n;
-			}
-			if (total > rest)
-				return off + p;
-			i += total;
-		}
-	}
-	return 0;
+	if (page < 2 * hdr || page > len)
+		return page < 2 * hdr ? off : 0;
+	if (!(buf = malloc(page)))
+		return off;
+	for (p = 0; p + page <= len && !bad; p += page)
+		if (!read_at(fd, buf, page, off + p) || !v6_page_ok(buf, page, hdr))
+			bad = off + p;
+	free(buf);
+	return bad;
 }
 
 /*
