@@ -276,12 +276,15 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err);
  * The pass row by row, for a source of rows other than the events table
  * (the in-memory fuzz harness): ol_stream_begin(), then ol_stream_row()
  * for each row in time order (r->fields "{}"; @fields(@ctx) returns them
- * when the row's kind needs them; @reaper: the comm is "oom_reaper"),
- * then ol_resolve_signal(b, NULL).
+ * when the row's kind needs them, @ints(@ctx, ...) reads integer fields
+ * as ol_json_ints() would from them, NULL: from @fields; @reaper: the
+ * comm is "oom_reaper"), then ol_resolve_signal(b, NULL).
  */
 void ol_stream_begin(struct ol_build *b);
 void ol_stream_row(struct ol_build *b, struct ol_row *r, bool reaper,
-		   const char *(*fields)(void *ctx), void *ctx);
+		   const char *(*fields)(void *ctx),
+		   unsigned (*ints)(void *ctx, const char *const *keys, int n, int64_t *out),
+		   void *ctx);
 /*
  * The whole analysis of @rows (time order; fields set) in memory, no
  * database: the era is @era with its rules derived (ol_era_rules()).
@@ -377,7 +380,17 @@ struct ol_row {
 	enum ol_kind kind;
 	const char *comm;		/* "" when NULL or not read */
 	const char *fields;
+	/*
+	 * rss_stat and mmap_lock rows (the flood): their integer fields
+	 * without the fields text, which is not built for them (set by
+	 * ol_stream_row(); NULL: read @fields).  Read with ol_row_ints().
+	 */
+	unsigned (*ints)(void *ctx, const char *const *keys, int n, int64_t *out);
+	void *ictx;
 };
+
+/* ol_json_ints() of @r's fields, from its typed columns when it has them. */
+unsigned ol_row_ints(const struct ol_row *r, const char *const *keys, int n, int64_t *out);
 
 /*
  * reader.c: the events SELECT stepped by reader threads into batches of
@@ -424,6 +437,12 @@ const struct ol_batch *ol_reader_next(struct ol_reader *rd);
  */
 const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
 			     const struct ol_evrow *e);
+/*
+ * ol_json_ints() of ol_reader_fields(), read from the typed columns
+ * without building the text when they are numbers.
+ */
+unsigned ol_reader_ints(struct ol_reader *rd, const struct ol_batch *bt, const struct ol_evrow *e,
+			const char *const *keys, int n, int64_t *out);
 /*
  * Stops and joins the threads, frees @rd (NULL: returns -1): 0, or -1
  * when reading failed (*err set).  Also right after the caller stopped

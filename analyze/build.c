@@ -140,7 +140,9 @@ struct ol_analysis *ol_analyze_rows(const struct ol_era *era, struct ol_row *row
 		struct ol_row r = rows[i];
 
 		r.fields = "{}";
-		ol_stream_row(&b, &r, !strcmp(rows[i].comm, "oom_reaper"), row_fields, &rows[i]);
+		r.ints = NULL;
+		ol_stream_row(&b, &r, !strcmp(rows[i].comm, "oom_reaper"), row_fields, NULL,
+			      &rows[i]);
 	}
 	ol_resolve_signal(&b, NULL);
 	ol_era_resolution(&b.era, b.a);

@@ -151,9 +151,9 @@ bool ol_mm_linked(struct ol_build *b, const struct ol_row *r)
 	int64_t key = 0, mi;
 
 	if (r->kind == K_RSS_STAT)
-		return (ol_json_ints(r->fields, id_key, 1, &key) & 1) &&
+		return (ol_row_ints(r, id_key, 1, &key) & 1) &&
 		       ol_map_get(&b->mmid2mm, key, &mi) && mi >= 0;
-	return (ol_json_ints(r->fields, ptr_key, 1, &key) & 1) &&
+	return (ol_row_ints(r, ptr_key, 1, &key) & 1) &&
 	       ol_map_get(&b->mmptr2mm, key, &mi) && mi >= 0;
 }
 
@@ -185,7 +185,7 @@ void ol_on_rss_stat(struct ol_build *b, const struct ol_row *r)
 	bool by_reaper;
 	int mi, vctx, vi;
 
-	if ((ol_json_ints(r->fields, keys, 4, x) & 7) != 7)
+	if ((ol_row_ints(r, keys, 4, x) & 7) != 7)
 		return;
 	mm_id = x[0];
 	size = x[1];
@@ -255,7 +255,7 @@ void ol_on_mmap_lock(struct ol_build *b, const struct ol_row *r)
 	bool by_reaper;
 	int mi, vctx;
 
-	if (!(ol_json_ints(r->fields, keys, 3, x) & 1))
+	if (!(ol_row_ints(r, keys, 3, x) & 1))
 		return;
 	ptr = x[0];
 	write = x[1];

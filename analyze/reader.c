@@ -48,8 +48,8 @@
  * here (the handlers read fields by name, whatever the layout).  tgid is
  * not stored: the caller takes it from the tasks table.
  */
-#define SELECT_COLS	"SELECT id, ts_ns, cpu, pid, name, fields, comm, target, a, b, c, d FROM ev "
-enum { C_ID, C_TS, C_CPU, C_PID, C_NAME, C_FIELDS, C_COMM, C_TARGET, C_A };
+#define SELECT_COLS	"SELECT id, ts_ns, cpu, pid, comm, name, target, a, b, c, d, fields FROM ev "
+enum { C_ID, C_TS, C_CPU, C_PID, C_COMM, C_NAME, C_TARGET, C_A, C_FIELDS = C_A + 4 };
 #define NCOLS		4
 
 /* One names row: the kind and, for typed rows, each column's JSON key. */
@@ -59,6 +59,14 @@ struct rname {
 	char type[NCOLS];		/* i, p, s */
 	char *pre[NCOLS];		/* "{\"key\":" or ",\"key\":" */
 	size_t prelen[NCOLS];
+	/* ol_reader_ints(): for the last two key lists asked, the key
+	 * each column is (-1: none) */
+	struct {
+		const char *const *keys;
+		int n;
+		int8_t key[NCOLS];
+	} kc[2];
+	uint8_t kc_next;
 };
 
 struct rthread {
@@ -240,6 +248,46 @@ const char *ol_reader_fields(struct ol_reader *rd, const struct ol_batch *bt,
 	return rd->scratch;
 }
 
+unsigned ol_reader_ints(struct ol_reader *rd, const struct ol_batch *bt, const struct ol_evrow *e,
+			const char *const *keys, int n, int64_t *out)
+{
+	struct rname *nm;
+	unsigned found = 0;
+	int i, j, c;
+
+	if (e->fields >= 0)
+		return ol_json_ints(bt->text + e->fields, keys, n, out);
+	nm = &rd->names[e->name];
+	for (c = 0; c < 2 && (nm->kc[c].keys != keys || nm->kc[c].n != n); c++)
+		;
+	if (c == 2) {
+		c = nm->kc_next;
+		nm->kc_next ^= 1;
+		nm->kc[c].keys = keys;
+		nm->kc[c].n = n;
+		for (i = 0; i < nm->nf; i++) {
+			/* pre is {"key": or ,"key": */
+			const char *k = nm->pre[i] + 2;
+			size_t klen = nm->prelen[i] - 4;
+
+			for (j = 0; j < n && (strncmp(keys[j], k, klen) || keys[j][klen]); j++)
+				;
+			nm->kc[c].key[i] = (int8_t)(j < n ? j : -1);
+		}
+	}
+	for (i = 0; i < nm->nf; i++) {
+		if ((j = nm->kc[c].key[i]) < 0)
+			continue;
+		if (nm->type[i] == 's')	/* a string that may read as a number */
+			return ol_json_ints(ol_reader_fields(rd, bt, e), keys, n, out);
+		/* null: json_int_at() fails and leaves 0 */
+		out[j] = e->nulls & (1u << i) ? 0 : e->v[i];
+		if (!(e->nulls & (1u << i)))
+			found |= 1u << j;
+	}
+	return found;
+}
+
 /*
  * Copies the current row of @rt->s into @e (text into @bt): 0, or -1 out
  * of memory.  The column reads of the one-thread loop: comm only for
@@ -269,10 +317,13 @@ static int copy_row(struct rthread *rt, struct ol_batch *bt, struct ol_evrow *e)
 	e->pid = sqlite3_column_int(s, C_PID);
 	e->tgid = e->target = -1;
 	e->comm = e->fields = -1;
-	comm = sqlite3_column_type(s, C_COMM) == SQLITE_NULL ? -1 : sqlite3_column_int(s, C_COMM);
 	/* the oom_reaper kthread is the first task seen with that comm: flag
 	 * rows until one with a usable pid is flagged (the caller has its pid
 	 * before it sees any later row of this reader) */
+	comm = -1;
+	if (!rt->reaper_seen && rd->reaper_comm >= 0 &&
+	    !(comm = sqlite3_column_int(s, C_COMM)) && sqlite3_column_type(s, C_COMM) == SQLITE_NULL)
+		comm = -1;
 	e->reaper = !rt->reaper_seen && comm >= 0 && comm == rd->reaper_comm;
 	if (e->reaper && e->pid >= 0)
 		rt->reaper_seen = true;

@@ -229,8 +229,12 @@ void ol_stream_begin(struct ol_build *b)
 }
 
 void ol_stream_row(struct ol_build *b, struct ol_row *r, bool reaper,
-		   const char *(*fields)(void *ctx), void *ctx)
+		   const char *(*fields)(void *ctx),
+		   unsigned (*ints)(void *ctx, const char *const *keys, int n, int64_t *out),
+		   void *ctx)
 {
+	bool ctx_mm;
+
 	if (b->first_ns == OL_NONE)
 		b->first_ns = r->ts;
 	b->last_ns = r->ts;
@@ -252,12 +256,17 @@ void ol_stream_row(struct ol_build *b, struct ol_row *r, bool reaper,
 		/* an mm is linked to a victim only in a victim's or the
 		 * reaper's context (mm.c); without such a link alive, other
 		 * tasks' rows say nothing */
-		if (ol_mm_context(b, r))
-			break;
-		if (!(r->kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
+		ctx_mm = ol_mm_context(b, r);
+		if (!ctx_mm && !(r->kind == K_RSS_STAT ? b->live_mmids : b->live_mmptrs))
 			return;
-		r->fields = fields(ctx);
-		if (!ol_mm_linked(b, r))
+		/* their rules read integers only: no text to build */
+		if (ints) {
+			r->ints = ints;
+			r->ictx = ctx;
+		} else {
+			r->fields = fields(ctx);
+		}
+		if (!ctx_mm && !ol_mm_linked(b, r))
 			return;
 		dispatch(b, r);
 		return;
@@ -290,6 +299,13 @@ static const char *batch_fields(void *ctx)
 	struct batch_row *x = ctx;
 
 	return ol_reader_fields(x->rd, x->bt, x->e);
+}
+
+static unsigned batch_ints(void *ctx, const char *const *keys, int n, int64_t *out)
+{
+	struct batch_row *x = ctx;
+
+	return ol_reader_ints(x->rd, x->bt, x->e, keys, n, out);
 }
 
 /*
@@ -347,9 +363,10 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 			r.target = e->target;
 			r.comm = e->comm >= 0 ? bt->text + e->comm : "";
 			r.fields = "{}";
+			r.ints = NULL;
 			x.e = e;
 			x.bt = bt;
-			ol_stream_row(b, &r, e->reaper, batch_fields, &x);
+			ol_stream_row(b, &r, e->reaper, batch_fields, batch_ints, &x);
 		}
 	}
 	if (unordered) {
