@@ -333,4 +333,41 @@ int ol_conv_tasks(struct ol_conv *c, struct ol_store *st, const struct ol_event 
 /* Store the format of every event of the set that @tep knows. */
 int ol_conv_store_formats(struct ol_conv *c, struct ol_store *st);
 
+/*
+ * Exported by libtracecmd 1.x but declared only in its private header
+ * (trace-cmd-private.h); trace-cmd itself uses them for `trace-cmd report
+ * --uname / --stat`.
+ */
+struct tracecmd_input;
+struct tep_record;
+const char *tracecmd_get_uname(struct tracecmd_input *handle);
+const char *tracecmd_get_trace_clock(struct tracecmd_input *handle);
+const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
+int tracecmd_cpus(struct tracecmd_input *handle);
+unsigned long long tracecmd_get_options_offset(struct tracecmd_input *handle);
+unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
+struct tep_record *tracecmd_peek_data(struct tracecmd_input *handle, int cpu);
+
+/*
+ * rbpage.c: a ring-buffer page of @page bytes (@hdr of them its header)
+ * that kbuffer can walk without reading past it or looping.
+ */
+bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr);
+
+/*
+ * flyrecord.c: the events of a compressed version 7 trace.dat without
+ * libtracecmd's page cache.  ol_fly_open(): NULL when this file is for
+ * libtracecmd (see flyrecord.c); @handles and @names (the buffer of
+ * each, "" the top one) as tracecmd_iterate_events_multi() would get
+ * them.  ol_fly_iterate(): @fn on every event in time order: 0, 1 when
+ * @fn returned non-zero, -1 on a corrupt chunk or page (*@bad_at: its
+ * file offset).
+ */
+typedef int ol_fly_fn(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data);
+struct ol_fly;
+struct ol_fly *ol_fly_open(const char *path, struct tracecmd_input **handles,
+			   const char *const *names, int nh);
+int ol_fly_iterate(struct ol_fly *f, ol_fly_fn *fn, void *data, unsigned long long *bad_at);
+void ol_fly_free(struct ol_fly *f);
+
 #endif
