@@ -19,6 +19,14 @@
 # harness, the library faults it contained.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# nice 19 weighs only inside the session's autogroup (Linux with
+# CONFIG_SCHED_AUTOGROUP, Debian's default): a campaign that leads its
+# own session (setsid, for a campaign that outlives the shell) gets an
+# autogroup of its own, weighted as much as the user's whole session, so
+# half of a 2-core machine whatever its nice.  Then lower the autogroup.
+if [ -w /proc/self/autogroup ] && [ "$(ps -o sid= -p $$ | tr -d ' ')" = "$$" ]; then
+	echo 19 >/proc/self/autogroup
+fi
 B=${FUZZ_BUILD:-/tmp/oomlens-fuzz}
 C=$B/campaign
 LANE_A="fuzz-tracedat-mem"
