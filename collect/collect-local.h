@@ -349,10 +349,49 @@ unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
 struct tep_record *tracecmd_peek_data(struct tracecmd_input *handle, int cpu);
 
 /*
+ * tdcheck.c: a trace clock text, the printk formats text (NUL-terminated)
+ * and an option record (id, data) that libtracecmd can read safely.
+ */
+bool ol_td_clock_ok(const unsigned char *t, size_t n);
+bool ol_td_printk_ok(const char *text);
+bool ol_td_option_ok(int id, const unsigned char *b, unsigned int n);
+
+/*
  * rbpage.c: a ring-buffer page of @page bytes (@hdr of them its header)
  * that kbuffer can walk without reading past it or looping.
  */
 bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr);
+
+/*
+ * tracedat7.c: a version 7 trace.dat.  ol_v7_open(): 1 open, 0 not a
+ * little-endian version 7 file, -1 one that cannot be read (*@bad says
+ * why).  ol_v7_section(): the body of the section of id @id at @off
+ * (decompressed; malloc'd), NULL when it is not one or does not fit.
+ * ol_v7_options(): @fn on each option record of every options section:
+ * 0, -1 when the sections are corrupt, or what @fn returned non-zero.
+ * ol_v7_bad(): what libtracecmd would trust wrongly, NULL when nothing
+ * (*@bad_at: the file offset of a bad chunk or page, 0 when unknown).
+ */
+struct ol_v7 {
+	int fd;
+	unsigned long long size;	/* of the file */
+	unsigned int page, lsize;
+	bool zstd;			/* else "none" */
+	unsigned long long options;	/* the first options section */
+	void *zd;			/* ZSTD_DCtx */
+	unsigned char *zbuf;
+	size_t zcap;
+};
+typedef int ol_v7_option_fn(void *ctx, unsigned int id, const unsigned char *d, unsigned int n);
+int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad);
+void ol_v7_close(struct ol_v7 *v);
+bool ol_v7_read(const struct ol_v7 *v, void *buf, size_t n, unsigned long long off);
+bool ol_v7_inflate(struct ol_v7 *v, unsigned long long off, unsigned int zn,
+		   unsigned char *out, unsigned int n);
+unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned int id,
+			     unsigned int *len);
+int ol_v7_options(struct ol_v7 *v, ol_v7_option_fn *fn, void *ctx);
+const char *ol_v7_bad(struct ol_v7 *v, unsigned long long *bad_at);
 
 /*
  * flyrecord.c: the events of a compressed version 7 trace.dat without

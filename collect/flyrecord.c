@@ -22,20 +22,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <zstd.h>
 #include <trace-cmd.h>
 #include <traceevent/kbuffer.h>
 
 #include "collect/collect-local.h"
 
-#define MAX_SECTIONS	64
-#define MAX_OPTIONS	(16u << 20)	/* bytes of one options section */
 #define MAX_CHUNK	(64u << 20)	/* uncompressed bytes of one chunk */
 #define MAX_STREAMS	(64 * 8192)
-
-enum codec { Z_NONE, Z_ZSTD };
 
 struct stream {
 	struct tracecmd_input *h;
@@ -52,32 +45,12 @@ struct stream {
 };
 
 struct ol_fly {
-	int fd;
-	enum codec codec;
-	unsigned int page, hdr;
-	ZSTD_DCtx *zd;
-	unsigned char *zbuf;
-	size_t zcap;
+	struct ol_v7 v;
+	unsigned int hdr;		/* page header bytes */
 	struct stream *s;
 	int ns;
 	unsigned long long bad_at;
 };
-
-static bool pread_all(int fd, void *buf, size_t n, unsigned long long off)
-{
-	size_t got = 0;
-
-	if (off > (unsigned long long)INT64_MAX - n)
-		return false;
-	while (got < n) {
-		ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
-
-		if (r <= 0)
-			return false;
-		got += (size_t)r;
-	}
-	return true;
-}
 
 static unsigned int u32_at(const unsigned char *p)
 {
@@ -95,68 +68,6 @@ static unsigned long long u64_at(const unsigned char *p)
 	return v;
 }
 
-/* @zn zstd-compressed bytes at @off into @out (@n bytes exactly). */
-static bool inflate_at(struct ol_fly *f, unsigned long long off, unsigned int zn,
-		       unsigned char *out, unsigned int n)
-{
-	size_t r;
-
-	if (f->zcap < zn) {
-		unsigned char *p = realloc(f->zbuf, zn);
-
-		if (!p)
-			return false;
-		f->zbuf = p;
-		f->zcap = zn;
-	}
-	if (!pread_all(f->fd, f->zbuf, zn, off))
-		return false;
-	r = ZSTD_decompressDCtx(f->zd, out, n, f->zbuf, zn);
-	return !ZSTD_isError(r) && r == n;
-}
-
-/*
- * A section's body (after its 16-byte header at @off): decompressed when
- * its flags say so.  NULL when it does not fit the file or the limits.
- */
-static unsigned char *section(struct ol_fly *f, unsigned long long off, unsigned long long fsize,
-			      unsigned int *len)
-{
-	unsigned char h[16], *b;
-	unsigned long long size;
-
-	if (!pread_all(f->fd, h, 16, off) || h[0] | h[1])	/* id 0: options */
-		return NULL;
-	size = u64_at(h + 8);
-	if (size > fsize || off + 16 > fsize - size)
-		return NULL;
-	if (u32_at(h) >> 16 & 1) {		/* compressed: u32 zsize, u32 size, data */
-		unsigned char zh[8];
-		unsigned int zn, n;
-
-		if (f->codec == Z_NONE || size < 8 || !pread_all(f->fd, zh, 8, off + 16))
-			return NULL;
-		zn = u32_at(zh);
-		n = u32_at(zh + 4);
-		if (zn > size - 8 || n > MAX_OPTIONS || !(b = malloc(n ? n : 1)))
-			return NULL;
-		if (!inflate_at(f, off + 24, zn, b, n)) {
-			free(b);
-			return NULL;
-		}
-		*len = n;
-		return b;
-	}
-	if (size > MAX_OPTIONS || !(b = malloc(size ? size : 1)))
-		return NULL;
-	if (!pread_all(f->fd, b, size, off + 16)) {
-		free(b);
-		return NULL;
-	}
-	*len = (unsigned int)size;
-	return b;
-}
-
 /* A NUL-terminated string at @b[*@i] (< @n): its start, @i moved past it. */
 static const char *str_in(const unsigned char *b, unsigned int n, unsigned int *i)
 {
@@ -170,8 +81,9 @@ static const char *str_in(const unsigned char *b, unsigned int n, unsigned int *
 }
 
 static int add_stream(struct ol_fly *f, struct tracecmd_input *h, int hi, int cpu,
-		      unsigned long long off, unsigned long long size, unsigned long long fsize)
+		      unsigned long long off, unsigned long long size)
 {
+	unsigned long long fsize = f->v.size;
 	struct stream *s, *n;
 
 	if (!size)
@@ -189,14 +101,15 @@ static int add_stream(struct ol_fly *f, struct tracecmd_input *h, int hi, int cp
 	s->cpu = cpu;
 	s->pos = off;
 	s->end = off + size;
-	s->kb = kbuffer_alloc(f->hdr == 16 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4, KBUFFER_ENDIAN_LITTLE);
+	s->kb = kbuffer_alloc(f->v.lsize == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
+			      KBUFFER_ENDIAN_LITTLE);
 	if (!s->kb)
 		return -1;
 	f->ns++;
-	if (f->codec != Z_NONE) {
+	if (f->v.zstd) {
 		unsigned char c[4];
 
-		if (size < 4 || !pread_all(f->fd, c, 4, off))
+		if (size < 4 || !ol_v7_read(&f->v, c, 4, off))
 			return -1;
 		s->left = u32_at(c);
 		s->pos = off + 4;
@@ -208,7 +121,7 @@ static int add_stream(struct ol_fly *f, struct tracecmd_input *h, int hi, int cp
 
 /* One BUFFER option (id 3) of @b[0..@n): its CPUs as streams of @h. */
 static int buffer_option(struct ol_fly *f, const unsigned char *b, unsigned int n,
-			 struct tracecmd_input *h, int hi, unsigned long long fsize)
+			 struct tracecmd_input *h, int hi)
 {
 	unsigned int i = 8, page, cpus, c;
 
@@ -217,70 +130,48 @@ static int buffer_option(struct ol_fly *f, const unsigned char *b, unsigned int 
 	page = u32_at(b + i);
 	cpus = u32_at(b + i + 4);
 	i += 8;
-	if (page != f->page || cpus > (n - i) / 20)
+	if (page != f->v.page || cpus > (n - i) / 20)
 		return -1;
 	for (c = 0; c < cpus; c++, i += 20) {
 		unsigned int id = u32_at(b + i);
 
 		/* libtracecmd indexes its CPUs by id, and so does the merge */
 		if (id >= 8192 || (c && id <= u32_at(b + i - 20)) ||
-		    add_stream(f, h, hi, (int)id, u64_at(b + i + 4), u64_at(b + i + 12), fsize))
+		    add_stream(f, h, hi, (int)id, u64_at(b + i + 4), u64_at(b + i + 12)))
 			return -1;
 	}
 	return 0;
 }
 
+struct opts {
+	struct ol_fly *f;
+	struct tracecmd_input **handles;
+	const char *const *names;
+	int nh;
+};
+
 /*
- * The options sections from @off: each BUFFER option's CPUs become
- * streams of the handle whose buffer has that name (@names[i] of
- * @handles[i], "" the top buffer).  -1 for anything this reader does not
- * take (see the top of the file).
+ * Each BUFFER option's CPUs become streams of the handle whose buffer has
+ * that name (@names[i] of @handles[i], "" the top buffer); a buffer that
+ * is not among them is not merged, as libtracecmd would not.  Non-zero
+ * for anything this reader does not take (see the top of the file).
  */
-static int read_options(struct ol_fly *f, unsigned long long off, unsigned long long fsize,
-			struct tracecmd_input **handles, const char *const *names, int nh)
+static int on_option(void *ctx, unsigned int id, const unsigned char *d, unsigned int len)
 {
-	int sec, i;
+	struct opts *o = ctx;
+	unsigned int k = 8;
+	const char *name;
+	int i;
 
-	for (sec = 0; off && sec < MAX_SECTIONS; sec++) {
-		unsigned int n, at = 0;
-		unsigned char *b = section(f, off, fsize, &n);
-
-		if (!b)
-			return -1;
-		off = 0;
-		while (at + 6 <= n) {
-			unsigned int id = b[at] | b[at + 1] << 8, len = u32_at(b + at + 2);
-			const unsigned char *d = b + at + 6;
-
-			if (len > n - at - 6)
-				break;
-			at += 6 + len;
-			if (id == 0) {		/* DONE: the next section */
-				off = len >= 8 ? u64_at(d) : 0;
-				break;
-			}
-			if (id == 1 || id == 7 || id == 12 || id == 13 || id == 14)
-				goto no;	/* time stamps moved or mapped */
-			if (id == 3) {
-				unsigned int k = 8;
-				const char *name = len > 8 ? str_in(d, len, &k) : NULL;
-
-				for (i = 0; name && i < nh && strcmp(names[i], name); i++)
-					;
-				/* a buffer oomlens does not read: its CPUs are not merged */
-				if (name && i < nh && buffer_option(f, d, len, handles[i], i, fsize))
-					goto no;
-				if (!name)
-					goto no;
-			}
-		}
-		free(b);
-		continue;
-no:
-		free(b);
-		return -1;
-	}
-	return off ? -1 : 0;
+	if (id == 1 || id == 7 || id == 12 || id == 13 || id == 14)
+		return 1;	/* time stamps moved or mapped */
+	if (id != 3)
+		return 0;
+	if (!(name = len > 8 ? str_in(d, len, &k) : NULL))
+		return 1;
+	for (i = 0; i < o->nh && strcmp(o->names[i], name); i++)
+		;
+	return i < o->nh && buffer_option(o->f, d, len, o->handles[i], i);
 }
 
 /*
@@ -289,20 +180,22 @@ no:
  */
 static int next_page(struct ol_fly *f, struct stream *s)
 {
-	if (s->loaded && s->page_at + f->page < s->len) {
-		s->page_at += f->page;
-	} else if (f->codec == Z_NONE) {
+	unsigned int page = f->v.page;
+
+	if (s->loaded && s->page_at + page < s->len) {
+		s->page_at += page;
+	} else if (!f->v.zstd) {
 		if (s->pos >= s->end)
 			return 0;
-		if (s->end - s->pos < f->page)
+		if (s->end - s->pos < page)
 			goto bad;
-		if (!s->buf && !(s->buf = malloc(f->page)))
+		if (!s->buf && !(s->buf = malloc(page)))
 			goto bad;
 		s->at = s->pos;
-		if (!pread_all(f->fd, s->buf, f->page, s->pos))
+		if (!ol_v7_read(&f->v, s->buf, page, s->pos))
 			goto bad;
-		s->pos += f->page;
-		s->len = f->page;
+		s->pos += page;
+		s->len = page;
 		s->page_at = 0;
 	} else {
 		unsigned char ch[8];
@@ -311,12 +204,12 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		if (!s->left)
 			return 0;
 		s->at = s->pos;
-		if (s->pos > s->end || s->end - s->pos < 8 || !pread_all(f->fd, ch, 8, s->pos))
+		if (s->pos > s->end || s->end - s->pos < 8 || !ol_v7_read(&f->v, ch, 8, s->pos))
 			goto bad;
 		zn = u32_at(ch);
 		n = u32_at(ch + 4);
 		/* the uncompressed size of a chunk is whole pages */
-		if (zn > s->end - s->pos - 8 || !n || n > MAX_CHUNK || n % f->page)
+		if (zn > s->end - s->pos - 8 || !n || n > MAX_CHUNK || n % page)
 			goto bad;
 		if (s->cap < n) {
 			unsigned char *p = realloc(s->buf, n);
@@ -326,7 +219,7 @@ static int next_page(struct ol_fly *f, struct stream *s)
 			s->buf = p;
 			s->cap = n;
 		}
-		if (!inflate_at(f, s->pos + 8, zn, s->buf, n))
+		if (!ol_v7_inflate(&f->v, s->pos + 8, zn, s->buf, n))
 			goto bad;
 		s->pos += 8 + (unsigned long long)zn;
 		s->left--;
@@ -334,7 +227,7 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		s->page_at = 0;
 	}
 	s->loaded = true;
-	if (!ol_rb_page_ok(s->buf + s->page_at, f->page, f->hdr))
+	if (!ol_rb_page_ok(s->buf + s->page_at, page, f->hdr))
 		goto bad;
 	kbuffer_load_subbuffer(s->kb, s->buf + s->page_at);
 	return 1;
@@ -423,40 +316,20 @@ struct ol_fly *ol_fly_open(const char *path, struct tracecmd_input **handles,
 			   const char *const *names, int nh)
 {
 	struct tep_handle *tep = nh > 0 ? tracecmd_get_tep(handles[0]) : NULL;
-	unsigned char head[4096];
+	struct opts o = { NULL, handles, names, nh };
 	struct ol_fly *f;
-	unsigned int i, lsize;
-	unsigned long long fsize;
-	const char *zname, *zver;
-	off_t end;
+	const char *bad;
 
 	if (!tep || tep_is_file_bigendian(tep) || tep_is_old_format(tep) ||
 	    tracecmd_get_in_file_version(handles[0]) != 7 || !(f = calloc(1, sizeof(*f))))
 		return NULL;
-	f->fd = -1;
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0 || (end = lseek(f->fd, 0, SEEK_END)) < 0)
-		goto no;
-	fsize = (unsigned long long)end;
-	memset(head, 0, sizeof(head));
-	if (pread(f->fd, head, sizeof(head) - 1, 0) < 32 || memcmp(head + 10, "7\0", 2) || head[12])
-		goto no;
-	lsize = head[13];
-	f->page = u32_at(head + 14);
-	i = 18;
-	if ((lsize != 4 && lsize != 8) || f->page < 4096 || f->page > MAX_CHUNK ||
-	    (f->page & (f->page - 1)) || !(zname = str_in(head, sizeof(head) - 1, &i)) ||
-	    !(zver = str_in(head, sizeof(head) - 1, &i)) || i + 8 > sizeof(head) - 1)
-		goto no;
-	f->hdr = 8 + lsize;
-	if (!strcmp(zname, "none"))
-		f->codec = Z_NONE;
-	else if (!strcmp(zname, "zstd") && (f->zd = ZSTD_createDCtx()))
-		f->codec = Z_ZSTD;
-	else
-		goto no;
-	(void)zver;
-	if (read_options(f, u64_at(head + i), fsize, handles, names, nh) || !f->ns)
+	o.f = f;
+	if (ol_v7_open(&f->v, path, &bad) <= 0) {
+		free(f);
+		return NULL;
+	}
+	f->hdr = 8 + f->v.lsize;
+	if (ol_v7_options(&f->v, on_option, &o) || !f->ns)
 		goto no;
 	qsort(f->s, (size_t)f->ns, sizeof(*f->s), stream_cmp);
 	if (!agrees(f, handles, nh))
@@ -507,9 +380,6 @@ void ol_fly_free(struct ol_fly *f)
 		free(f->s[k].buf);
 	}
 	free(f->s);
-	free(f->zbuf);
-	ZSTD_freeDCtx(f->zd);
-	if (f->fd >= 0)
-		close(f->fd);
+	ol_v7_close(&f->v);
 	free(f);
 }

@@ -247,32 +247,6 @@ static int v6_head(int fd)
 	return (int)(nul - v) + 1;
 }
 
-/*
- * A trace clock text ("[local] global counter ..."): libtracecmd 1.3's
- * tracecmd_parse_trace_clock() takes the first space-separated word that
- * starts with '[' and sscanf()s what strtok_r(word, "[]") returns, NULL
- * (a crash) for a word of brackets only.
- */
-static bool clock_fits(const unsigned char *t, size_t n)
-{
-	size_t i = 0, j;
-
-	for (;;) {
-		while (i < n && t[i] == ' ')
-			i++;
-		if (i >= n || !t[i])
-			return true;
-		for (j = i; j < n && t[j] && t[j] != ' '; j++)
-			;
-		if (t[i] == '[') {
-			for (; i < j; i++)
-				if (t[i] != '[' && t[i] != ']')
-					return true;
-			return false;
-		}
-		i = j;
-	}
-}
 
 static unsigned long long bad_page_at;
 
@@ -328,7 +302,7 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 	/*
 	 * With a TRACECLOCK option, tracecmd_init_data() reads the trace
 	 * clock text (u64 size, text) after the top buffer's CPU table and
-	 * parses it as the option's (clock_fits()).
+	 * parses it as the option's (ol_td_clock_ok()).
 	 */
 	if (clock) {
 		unsigned long long at = off + 10 + 16ULL * (unsigned)cpus, n;
@@ -339,7 +313,7 @@ static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t si
 			goto out;
 		if (!(t = malloc(n ? n : 1)))
 			goto out;
-		fits = read_at(fd, t, n, at + 8) && clock_fits(t, n);
+		fits = read_at(fd, t, n, at + 8) && ol_td_clock_ok(t, n);
 		free(t);
 		if (!fits)
 			goto out;
@@ -382,121 +356,12 @@ out:
 	return ok;
 }
 
-/*
- * The printk formats section (u32 size, then "ADDR : \"FORMAT\"" lines,
- * read as a C string): libtraceevent 1.7's tep_parse_printk_formats()
- * splits each line at its first ':' and strdup()s from the second byte
- * after it, past the end of a line that has nothing after the ':' (or no
- * ':'): a heap over-read; tep_register_print_string() then reads the
- * last three bytes of that copy (less a leading '"'), before it when it
- * is shorter.  Each non-empty line must have a ':' after a non-':' byte
- * and at least three bytes of format two bytes after it.
- */
-static bool printk_fits(int fd, unsigned long long off, unsigned long long size)
-{
-	unsigned int n;
-	char *b, *line, *end;
-	bool ok = true;
-
-	if (!read_at(fd, &n, 4, off) || off + 4 > size || n > size - off - 4)
-		return true;	/* the size check that follows says it */
-	b = malloc((size_t)n + 1);
-	if (!b)
-		return true;
-	if (!read_at(fd, b, n, off + 4)) {
-		free(b);
-		return true;
-	}
-	b[n] = '\0';
-	end = b + strlen(b);
-	for (line = b; ok && line < end;) {
-		char *nl = memchr(line, '\n', (size_t)(end - line)), *tok, *colon;
-
-		if (!nl)
-			nl = end;
-		for (tok = line; tok < nl && *tok == ':'; tok++)
-			;
-		if (tok < nl) {		/* strtok_r() returns a token */
-			const char *fmt;
-
-			colon = memchr(tok, ':', (size_t)(nl - tok));
-			/*
-			 * then tep_register_print_string() drops a leading '"'
-			 * and looks at the last three bytes of the rest: fewer
-			 * and it reads before its copy
-			 */
-			ok = colon && colon + 2 <= nl;
-			if (ok) {
-				fmt = colon + 2;
-				if (fmt < nl && *fmt == '"')
-					fmt++;
-				ok = nl - fmt >= 3;
-			}
-		}
-		line = nl + 1;
-	}
-	free(b);
-	return ok;
-}
 
 /*
  * The option records of a version 6 file ("options  \0", then u16 id,
- * u32 size, data; id 0 ends them), which tracecmd_open_head() reads into
- * a buffer of the stated size and then treats as C strings or arrays
- * without checking (libtracecmd 1.3: strdup() of UNAME and VERSION,
- * strtoll() of DATE and OFFSET, strtok_r() of TRACECLOCK and HOOK,
- * strdup(buf + 8) of BUFFER, buf[size - 1] of CPUSTAT, the counts inside
- * TIME_SHIFT and GUEST).  trace-cmd writes every string option with its
- * NUL, so a string option without one, or an array that does not fit its
- * option, is corruption.  Returns NULL when fine, else what is wrong.
+ * u32 size, data; id 0 ends them), each through ol_td_option_ok().
+ * Returns NULL when fine, else what is wrong.
  */
-enum {
-	OPT_DATE = 1, OPT_CPUSTAT, OPT_BUFFER, OPT_TRACECLOCK, OPT_UNAME, OPT_HOOK,
-	OPT_OFFSET, OPT_VERSION = 9, OPT_PROCMAPS, OPT_TIME_SHIFT = 12, OPT_GUEST,
-	OPT_BUFFER_TEXT = 22,
-};
-
-static bool option_fits(int id, const unsigned char *b, unsigned int n)
-{
-	unsigned int cpus, i, at, cnt;
-
-	switch (id) {
-	case OPT_TRACECLOCK:
-		return n > 0 && memchr(b, '\0', n) && clock_fits(b, n);
-	case OPT_DATE: case OPT_CPUSTAT: case OPT_UNAME:
-	case OPT_HOOK: case OPT_OFFSET: case OPT_VERSION: case OPT_PROCMAPS:
-		return n > 0 && memchr(b, '\0', n);
-	case OPT_BUFFER: case OPT_BUFFER_TEXT:
-		return n > 8 && memchr(b + 8, '\0', n - 8);
-	case OPT_TIME_SHIFT:	/* u64 id, u32 flags, u32 cpus, per CPU u32 count + 3 u64 arrays */
-		if (n < 16)
-			return true;	/* ignored by libtracecmd */
-		memcpy(&cpus, b + 12, 4);
-		for (i = 0, at = 16; i < cpus; i++) {
-			if (at > n - 4)
-				return false;
-			memcpy(&cnt, b + at, 4);
-			if (cnt > (n - at - 4) / 24)
-				return false;
-			at += 4 + 24 * cnt;
-		}
-		return true;
-	case OPT_GUEST:		/* name\0, u64 trace id, u32 cpus, per CPU u32 cpu + u32 pid */
-		{
-			const unsigned char *z = memchr(b, '\0', n);
-
-			if (!z)
-				return false;
-			at = (unsigned int)(z - b) + 1;
-			if (n < 12 || at > n - 12)
-				return false;
-			memcpy(&cpus, b + at + 8, 4);
-			return cpus <= (n - at - 12) / 8;
-		}
-	}
-	return true;
-}
-
 static const char *v6_options_bad(int fd, unsigned long long off, unsigned long long size)
 {
 	static const char corrupt[] = "cannot read this trace.dat (corrupt: a bad option record)";
@@ -526,13 +391,30 @@ static const char *v6_options_bad(int fd, unsigned long long off, unsigned long 
 		b = malloc(n ? n : 1);
 		if (!b)
 			return "cannot read this trace.dat (out of memory)";
-		ok = read_at(fd, b, n, off) && option_fits(id, b, n);
+		ok = read_at(fd, b, n, off) && ol_td_option_ok(id, b, n);
 		free(b);
 		if (!ok)
 			return corrupt;
 		off += n;
 	}
 	return corrupt;
+}
+
+/* The printk formats section at @off (u32 size, text): ol_td_printk_ok(). */
+static bool printk_fits(int fd, unsigned long long off, unsigned long long size)
+{
+	unsigned int n;
+	char *b;
+	bool ok;
+
+	if (!read_at(fd, &n, 4, off) || off + 4 > size || n > size - off - 4)
+		return true;	/* the size check that follows says it */
+	b = malloc((size_t)n + 1);
+	if (!b)
+		return true;
+	ok = !read_at(fd, b, n, off + 4) || (b[n] = '\0', ol_td_printk_ok(b));
+	free(b);
+	return ok;
 }
 
 /*
@@ -713,6 +595,20 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 	if ((bad = v6_headers_bad(path, im.size))) {
 		*err = errf(path, bad);
 		return -1;
+	}
+	{
+		struct ol_v7 v7;
+		unsigned long long at = 0;
+
+		if (ol_v7_open(&v7, path, &bad) > 0) {
+			bad = ol_v7_bad(&v7, &at);
+			ol_v7_close(&v7);
+		}
+		if (bad) {
+			*err = at ? ol_strdupf("'%s': cannot read this trace.dat (corrupt ring-buffer "
+					       "data at offset %llu)", path, at) : errf(path, bad);
+			return -1;
+		}
 	}
 	/*
 	 * tracecmd_open() is open_head + init_data; between them, the CPU

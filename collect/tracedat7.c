@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The layout of a version 7 trace.dat (trace-cmd.dat.v7(5); what Debian
+ * 12's trace-cmd 3.1.6 writes by default, zstd-compressed): sections
+ * (u16 id, u16 flags, u32 string id, u64 size; flag 1: the body is u32
+ * compressed size, u32 size, zstd data), chained options sections (u16 id,
+ * u32 size, data; DONE, id 0, holds the offset of the next section),
+ * options pointing at the header sections (16-21) and at each buffer's
+ * flyrecord section and per-CPU data (BUFFER, 3: chunks of whole pages,
+ * u32 count, then u32 compressed size, u32 size, data).
+ *
+ * ol_v7_bad() checks what libtracecmd trusts before tracecmd_open_head()
+ * reads it, as tracedat.c does for version 6: every section inside the
+ * file and its sizes within bounds (it mallocs what a size says: a flipped
+ * byte asked for 18 GB), the option records (ol_td_option_ok(), and a
+ * BUFFER option's CPU table), the sizes inside the header sections, the
+ * printk formats (ol_td_printk_ok()), each CPU's chunk table, and the
+ * pages of each CPU's first chunk (tracecmd_init_data() walks the first
+ * page with kbuffer).  flyrecord.c reads the event data through the same
+ * functions.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "collect/collect-local.h"
+
+#define MAX_SECTION	(256u << 20)	/* uncompressed bytes of a header or options section */
+#define MAX_CHUNK	(64u << 20)	/* uncompressed bytes of a chunk of event data */
+#define MAX_SECTIONS	64		/* options sections */
+
+static const char corrupt_opt[] = "cannot read this trace.dat (corrupt: a bad option record)";
+static const char corrupt_sec[] = "cannot read this trace.dat (truncated or corrupt: a section runs past its end or its sizes do not fit)";
+static const char corrupt_cpu[] = "cannot read this trace.dat (truncated or corrupt: event data past its end or unreadable)";
+
+bool ol_v7_read(const struct ol_v7 *v, void *buf, size_t n, unsigned long long off)
+{
+	size_t got = 0;
+
+	if (off > v->size || n > v->size - off)
+		return false;
+	while (got < n) {
+		ssize_t r = pread(v->fd, (char *)buf + got, n - got, (off_t)(off + got));
+
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+static unsigned int u32_at(const unsigned char *p)
+{
+	unsigned int x;
+
+	memcpy(&x, p, 4);
+	return x;
+}
+
+static unsigned long long u64_at(const unsigned char *p)
+{
+	unsigned long long x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
+{
+	unsigned char head[4096];
+	const unsigned char *z;
+	unsigned int i;
+	off_t end;
+	ssize_t n;
+
+	memset(v, 0, sizeof(*v));
+	v->fd = -1;
+	*bad = NULL;
+	v->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (v->fd < 0 || (end = lseek(v->fd, 0, SEEK_END)) < 0)
+		goto no;
+	v->size = (unsigned long long)end;
+	memset(head, 0, sizeof(head));
+	n = pread(v->fd, head, sizeof(head) - 1, 0);
+	/* magic (10), "7\0", endian (little only: the checks read LE), long size, page size */
+	if (n < 18 || memcmp(head + 3, "tracing7", 9) || head[11] || head[12])
+		goto no;
+	v->lsize = head[13];
+	v->page = u32_at(head + 14);
+	if (v->lsize != 4 && v->lsize != 8) {
+		*bad = "cannot read this trace.dat (corrupt: the long size is not 4 or 8)";
+		goto no;
+	}
+	if (v->page < 4096 || v->page > MAX_CHUNK || (v->page & (v->page - 1))) {
+		*bad = "cannot read this trace.dat (corrupt: the page size is not a power of two of at least 4096)";
+		goto no;
+	}
+	/* compression name\0 version\0, then the first options section */
+	z = memchr(head + 18, 0, (size_t)n - 18);		/* end of the name */
+	if (z)
+		z = memchr(z + 1, 0, (size_t)(head + n - z - 1));	/* of the version */
+	if (!z || (i = (unsigned int)(z - head) + 1) + 8 > (unsigned int)n) {
+		*bad = "cannot read this trace.dat (corrupt: no end to its compression header)";
+		goto no;
+	}
+	if (!strcmp((const char *)head + 18, "zstd")) {
+		if (!(v->zd = ZSTD_createDCtx())) {
+			*bad = "cannot read this trace.dat (out of memory)";
+			goto no;
+		}
+		v->zstd = true;
+	} else if (strcmp((const char *)head + 18, "none")) {
+		*bad = "cannot read this trace.dat (compressed with an algorithm this build of libtracecmd does not have)";
+		goto no;
+	}
+	v->options = u64_at(head + i);
+	return 1;
+no:
+	ol_v7_close(v);
+	return *bad ? -1 : 0;
+}
+
+void ol_v7_close(struct ol_v7 *v)
+{
+	if (v->fd >= 0)
+		close(v->fd);
+	v->fd = -1;
+	ZSTD_freeDCtx(v->zd);
+	v->zd = NULL;
+	free(v->zbuf);
+	v->zbuf = NULL;
+	v->zcap = 0;
+}
+
+bool ol_v7_inflate(struct ol_v7 *v, unsigned long long off, unsigned int zn,
+		   unsigned char *out, unsigned int n)
+{
+	size_t r;
+
+	if (!v->zstd)
+		return false;
+	if (v->zcap < zn) {
+		unsigned char *p = realloc(v->zbuf, zn);
+
+		if (!p)
+			return false;
+		v->zbuf = p;
+		v->zcap = zn;
+	}
+	if (!ol_v7_read(v, v->zbuf, zn, off))
+		return false;
+	r = ZSTD_decompressDCtx(v->zd, out, n, v->zbuf, zn);
+	return !ZSTD_isError(r) && r == n;
+}
+
+unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned int id,
+			     unsigned int *len)
+{
+	unsigned char h[16], *b;
+	unsigned long long size;
+
+	if (!ol_v7_read(v, h, 16, off) || (unsigned int)(h[0] | h[1] << 8) != id)
+		return NULL;
+	size = u64_at(h + 8);
+	if (size > v->size - off - 16)
+		return NULL;
+	if ((h[2] | h[3] << 8) & 1) {		/* compressed */
+		unsigned char zh[8];
+		unsigned int zn, n;
+
+		if (size < 8 || !ol_v7_read(v, zh, 8, off + 16))
+			return NULL;
+		zn = u32_at(zh);
+		n = u32_at(zh + 4);
+		if (zn > size - 8 || n > MAX_SECTION || !(b = malloc(n ? n : 1)))
+			return NULL;
+		if (!ol_v7_inflate(v, off + 24, zn, b, n)) {
+			free(b);
+			return NULL;
+		}
+		*len = n;
+		return b;
+	}
+	if (size > MAX_SECTION || !(b = malloc(size ? size : 1)))
+		return NULL;
+	if (!ol_v7_read(v, b, size, off + 16)) {
+		free(b);
+		return NULL;
+	}
+	*len = (unsigned int)size;
+	return b;
+}
+
+int ol_v7_options(struct ol_v7 *v, ol_v7_option_fn *fn, void *ctx)
+{
+	unsigned long long off = v->options;
+	int sec, r;
+
+	for (sec = 0; off && sec < MAX_SECTIONS; sec++) {
+		unsigned int n, at = 0;
+		unsigned char *b = ol_v7_section(v, off, 0, &n);
+
+		if (!b)
+			return -1;
+		off = 0;
+		for (;;) {
+			unsigned int id, len;
+
+			if (n - at < 6) {
+				free(b);
+				return -1;	/* no DONE */
+			}
+			id = b[at] | b[at + 1] << 8;
+			len = u32_at(b + at + 2);
+			if (len > n - at - 6) {
+				free(b);
+				return -1;
+			}
+			if (id == 0) {
+				off = len >= 8 ? u64_at(b + at + 6) : 0;
+				break;
+			}
+			if ((r = fn(ctx, id, b + at + 6, len))) {
+				free(b);
+				return r;
+			}
+			at += 6 + len;
+		}
+		free(b);
+	}
+	return off ? -1 : 0;
+}
+
+/* Skips a u64 (@w 8) or u32 (@w 4) size and that many bytes of @b: false past @n. */
+static bool skip_sized(const unsigned char *b, unsigned int n, unsigned int *at, int w)
+{
+	unsigned long long l;
+
+	if (n - *at < (unsigned int)w)
+		return false;
+	l = w == 8 ? u64_at(b + *at) : u32_at(b + *at);
+	*at += (unsigned int)w;
+	if (l > n - *at)
+		return false;
+	*at += (unsigned int)l;
+	return true;
+}
+
+/* The sizes inside header section @id (16-21, uncompressed @b of @n bytes). */
+static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
+{
+	unsigned int at = 0, i, j, cnt, m;
+
+	switch (id) {
+	case 16:		/* "header_page\0" u64 size data "header_event\0" u64 size data */
+		for (i = 0; i < 2; i++) {
+			const char *name = i ? "header_event" : "header_page";
+			size_t l = strlen(name) + 1;
+
+			if (n - at < l || memcmp(b + at, name, l))
+				return corrupt_sec;
+			at += (unsigned int)l;
+			if (!skip_sized(b, n, &at, 8))
+				return corrupt_sec;
+		}
+		return NULL;
+	case 17:		/* u32 count, each u64 size + format */
+		if (n < 4)
+			return corrupt_sec;
+		cnt = u32_at(b);
+		for (at = 4, i = 0; i < cnt; i++)
+			if (!skip_sized(b, n, &at, 8))
+				return corrupt_sec;
+		return NULL;
+	case 18:		/* u32 systems, each name\0 u32 count, each u64 size + format */
+		if (n < 4)
+			return corrupt_sec;
+		cnt = u32_at(b);
+		for (at = 4, i = 0; i < cnt; i++) {
+			const unsigned char *z = memchr(b + at, 0, n - at);
+
+			if (!z)
+				return corrupt_sec;
+			at = (unsigned int)(z - b) + 1;
+			if (n - at < 4)
+				return corrupt_sec;
+			m = u32_at(b + at);
+			for (at += 4, j = 0; j < m; j++)
+				if (!skip_sized(b, n, &at, 8))
+					return corrupt_sec;
+		}
+		return NULL;
+	case 19:		/* kallsyms: u32 size + text */
+		return skip_sized(b, n, &at, 4) ? NULL : corrupt_sec;
+	case 20:		/* printk formats: u32 size + text */
+		if (!skip_sized(b, n, &at, 4))
+			return corrupt_sec;
+		{
+			unsigned int l = u32_at(b);
+			char *t = malloc((size_t)l + 1);
+			bool ok;
+
+			if (!t)
+				return "cannot read this trace.dat (out of memory)";
+			memcpy(t, b + 4, l);
+			t[l] = '\0';
+			ok = ol_td_printk_ok(t);
+			free(t);
+			return ok ? NULL : "cannot read this trace.dat (corrupt: a printk format line without an address or a format)";
+		}
+	case 21:		/* saved command lines: u64 size + text */
+		return skip_sized(b, n, &at, 8) ? NULL : corrupt_sec;
+	}
+	return NULL;
+}
+
+/*
+ * One CPU's event data (@off, @size): the chunk table, and the pages of
+ * the first chunk (or, uncompressed, every page), which
+ * tracecmd_init_data() starts reading with kbuffer.
+ */
+static const char *cpu_bad(struct ol_v7 *v, unsigned long long off, unsigned long long size,
+			   unsigned long long *bad_at)
+{
+	unsigned char h[8], *buf;
+	unsigned long long pos, end, p;
+	unsigned int count, i, zn, n;
+	const char *bad = NULL;
+
+	if (!size)
+		return NULL;
+	if (off > v->size || size > v->size - off)
+		return corrupt_cpu;
+	if (!v->zstd) {
+		if (size % v->page || !(buf = malloc(v->page)))
+			return corrupt_cpu;
+		for (p = 0; p < size && !bad; p += v->page)
+			if (!ol_v7_read(v, buf, v->page, off + p) ||
+			    !ol_rb_page_ok(buf, v->page, 8 + v->lsize)) {
+				*bad_at = off + p;
+				bad = corrupt_cpu;
+			}
+		free(buf);
+		return bad;
+	}
+	/* the size written is that of the chunks, after their u32 count */
+	end = off + size + 4 <= v->size ? off + size + 4 : v->size;
+	if (size < 4 || !ol_v7_read(v, h, 4, off))
+		return corrupt_cpu;
+	count = u32_at(h);
+	if (count > size / 8)
+		return corrupt_cpu;	/* libtracecmd callocs the table */
+	for (pos = off + 4, i = 0; i < count; i++) {
+		if (end - pos < 8 || !ol_v7_read(v, h, 8, pos))
+			return corrupt_cpu;
+		zn = u32_at(h);
+		n = u32_at(h + 4);
+		if (zn > end - pos - 8 || !n || n > MAX_CHUNK || n % v->page)
+			return corrupt_cpu;
+		if (i == 0) {
+			if (!(buf = malloc(n)))
+				return "cannot read this trace.dat (out of memory)";
+			if (!ol_v7_inflate(v, pos + 8, zn, buf, n))
+				bad = corrupt_cpu;
+			for (p = 0; !bad && p < n; p += v->page)
+				if (!ol_rb_page_ok(buf + p, v->page, 8 + v->lsize)) {
+					*bad_at = pos;
+					bad = corrupt_cpu;
+				}
+			free(buf);
+			if (bad)
+				return bad;
+		}
+		pos += 8 + (unsigned long long)zn;
+	}
+	return NULL;
+}
+
+struct check {
+	struct ol_v7 *v;
+	const char *bad;
+	unsigned long long bad_at;
+};
+
+static int check_option(void *ctx, unsigned int id, const unsigned char *d, unsigned int n)
+{
+	struct check *c = ctx;
+	struct ol_v7 *v = c->v;
+
+	if (!ol_td_option_ok((int)id, d, n)) {
+		c->bad = corrupt_opt;
+		return 1;
+	}
+	if (id >= 16 && id <= 21) {	/* the offset of a header section */
+		unsigned char *b;
+		unsigned int len;
+
+		if (n < 8 || !(b = ol_v7_section(v, u64_at(d), id, &len))) {
+			c->bad = corrupt_sec;
+			return 1;
+		}
+		c->bad = header_bad(id, b, len);
+		free(b);
+		return c->bad != NULL;
+	}
+	if (id == 3) {			/* BUFFER: u64 section, name\0, clock\0, u32 page, u32 cpus, CPUs */
+		const unsigned char *z;
+		unsigned int at, cpus, i;
+		unsigned char h[16];
+
+		if (!(z = memchr(d + 8, 0, n - 8)) || !(z = memchr(z + 1, 0, (size_t)(d + n - z - 1))))
+			goto bad;
+		at = (unsigned int)(z - d) + 1;
+		if (n - at < 8 || u32_at(d + at) != v->page)
+			goto bad;
+		cpus = u32_at(d + at + 4);
+		at += 8;
+		if (cpus > 8192 || cpus > (n - at) / 20)
+			goto bad;
+		/* its flyrecord section (id 3) */
+		if (!ol_v7_read(v, h, 16, u64_at(d)) || (h[0] | h[1] << 8) != 3 ||
+		    u64_at(h + 8) > v->size - u64_at(d) - 16)
+			goto bad;
+		for (i = 0; i < cpus; i++, at += 20) {
+			if (u32_at(d + at) >= 8192)
+				goto bad;
+			if ((c->bad = cpu_bad(v, u64_at(d + at + 4), u64_at(d + at + 12), &c->bad_at)))
+				return 1;
+		}
+		return 0;
+bad:
+		c->bad = corrupt_opt;
+		return 1;
+	}
+	if (id == 22) {			/* BUFFER_TEXT: u64 section, name\0, clock\0 */
+		const unsigned char *z = memchr(d + 8, 0, n - 8);
+
+		if (!z || !memchr(z + 1, 0, (size_t)(d + n - z - 1)) || u64_at(d) > v->size - 16) {
+			c->bad = corrupt_opt;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *ol_v7_bad(struct ol_v7 *v, unsigned long long *bad_at)
+{
+	struct check c = { v, NULL, 0 };
+
+	*bad_at = 0;
+	if (ol_v7_options(v, check_option, &c) < 0)
+		return c.bad ? c.bad : corrupt_sec;
+	*bad_at = c.bad_at;
+	return c.bad;
+}
