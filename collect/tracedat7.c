@@ -437,7 +437,11 @@ bad:
 	if (id == 22) {			/* BUFFER_TEXT: u64 section, name\0, clock\0 */
 		const unsigned char *z = memchr(d + 8, 0, n - 8);
 
-		if (!z || !memchr(z + 1, 0, (size_t)(d + n - z - 1)) || u64_at(d) > v->size - 16) {
+		/* an instance of latency data (a name): its handle has CPUs
+		 * but no CPU data, and tracecmd_peek_data() crashes (as in
+		 * version 6); oomlens reads no latency data anyway */
+		if (!z || z != d + 8 || !memchr(z + 1, 0, (size_t)(d + n - z - 1)) ||
+		    u64_at(d) > v->size - 16) {
 			c->bad = corrupt_opt;
 			return 1;
 		}
