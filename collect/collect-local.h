@@ -383,6 +383,28 @@ struct ol_v7 {
 	size_t zcap;
 };
 typedef int ol_v7_option_fn(void *ctx, unsigned int id, const unsigned char *d, unsigned int n);
+/*
+ * The header of the chunk at @pos (u32 compressed size, u32 size) of CPU
+ * data ending at @end: false unless it fits before @end and its size is
+ * whole pages, at most 64 MB.
+ */
+bool ol_v7_chunk(const struct ol_v7 *v, unsigned long long pos, unsigned long long end,
+		 unsigned int *zn, unsigned int *n);
+/* Where the chunks of CPU data at @off end (its BUFFER size @size counts
+ * them without their u32 count before them). */
+unsigned long long ol_v7_chunks_end(const struct ol_v7 *v, unsigned long long off,
+				    unsigned long long size);
+/* Little-endian numbers (the only byte order the checks read). */
+static inline unsigned int ol_le32(const unsigned char *p)
+{
+	return (unsigned int)p[0] | (unsigned int)p[1] << 8 | (unsigned int)p[2] << 16 |
+	       (unsigned int)p[3] << 24;
+}
+
+static inline unsigned long long ol_le64(const unsigned char *p)
+{
+	return ol_le32(p) | (unsigned long long)ol_le32(p + 4) << 32;
+}
 int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad);
 void ol_v7_close(struct ol_v7 *v);
 bool ol_v7_read(const struct ol_v7 *v, void *buf, size_t n, unsigned long long off);

@@ -27,7 +27,6 @@
 
 #include "collect/collect-local.h"
 
-#define MAX_CHUNK	(64u << 20)	/* uncompressed bytes of one chunk */
 #define MAX_STREAMS	(64 * 8192)
 
 struct stream {
@@ -51,22 +50,6 @@ struct ol_fly {
 	int ns;
 	unsigned long long bad_at;
 };
-
-static unsigned int u32_at(const unsigned char *p)
-{
-	unsigned int v;
-
-	memcpy(&v, p, 4);
-	return v;	/* little-endian files only (ol_fly_open) */
-}
-
-static unsigned long long u64_at(const unsigned char *p)
-{
-	unsigned long long v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* A NUL-terminated string at @b[*@i] (< @n): its start, @i moved past it. */
 static const char *str_in(const unsigned char *b, unsigned int n, unsigned int *i)
@@ -111,10 +94,9 @@ static int add_stream(struct ol_fly *f, struct tracecmd_input *h, int hi, int cp
 
 		if (size < 4 || !ol_v7_read(&f->v, c, 4, off))
 			return -1;
-		s->left = u32_at(c);
+		s->left = ol_le32(c);
 		s->pos = off + 4;
-		/* the size written is that of the chunks, after their count */
-		s->end = off + size + 4 <= fsize ? off + size + 4 : fsize;
+		s->end = ol_v7_chunks_end(&f->v, off, size);
 	}
 	return 0;
 }
@@ -127,17 +109,17 @@ static int buffer_option(struct ol_fly *f, const unsigned char *b, unsigned int 
 
 	if (n < 8 || !str_in(b, n, &i) || !str_in(b, n, &i) || n - i < 8)
 		return -1;
-	page = u32_at(b + i);
-	cpus = u32_at(b + i + 4);
+	page = ol_le32(b + i);
+	cpus = ol_le32(b + i + 4);
 	i += 8;
 	if (page != f->v.page || cpus > (n - i) / 20)
 		return -1;
 	for (c = 0; c < cpus; c++, i += 20) {
-		unsigned int id = u32_at(b + i);
+		unsigned int id = ol_le32(b + i);
 
 		/* libtracecmd indexes its CPUs by id, and so does the merge */
-		if (id >= 8192 || (c && id <= u32_at(b + i - 20)) ||
-		    add_stream(f, h, hi, (int)id, u64_at(b + i + 4), u64_at(b + i + 12)))
+		if (id >= 8192 || (c && id <= ol_le32(b + i - 20)) ||
+		    add_stream(f, h, hi, (int)id, ol_le64(b + i + 4), ol_le64(b + i + 12)))
 			return -1;
 	}
 	return 0;
@@ -198,18 +180,12 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		s->len = page;
 		s->page_at = 0;
 	} else {
-		unsigned char ch[8];
 		unsigned int zn, n;
 
 		if (!s->left)
 			return 0;
 		s->at = s->pos;
-		if (s->pos > s->end || s->end - s->pos < 8 || !ol_v7_read(&f->v, ch, 8, s->pos))
-			goto bad;
-		zn = u32_at(ch);
-		n = u32_at(ch + 4);
-		/* the uncompressed size of a chunk is whole pages */
-		if (zn > s->end - s->pos - 8 || !n || n > MAX_CHUNK || n % page)
+		if (!ol_v7_chunk(&f->v, s->pos, s->end, &zn, &n))
 			goto bad;
 		if (s->cap < n) {
 			unsigned char *p = realloc(s->buf, n);

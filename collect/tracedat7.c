@@ -51,22 +51,6 @@ bool ol_v7_read(const struct ol_v7 *v, void *buf, size_t n, unsigned long long o
 	return true;
 }
 
-static unsigned int u32_at(const unsigned char *p)
-{
-	unsigned int x;
-
-	memcpy(&x, p, 4);
-	return x;
-}
-
-static unsigned long long u64_at(const unsigned char *p)
-{
-	unsigned long long x;
-
-	memcpy(&x, p, 8);
-	return x;
-}
-
 int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 {
 	unsigned char head[4096];
@@ -88,7 +72,7 @@ int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 	if (n < 18 || memcmp(head + 3, "tracing7", 9) || head[11] || head[12])
 		goto no;
 	v->lsize = head[13];
-	v->page = u32_at(head + 14);
+	v->page = ol_le32(head + 14);
 	if (v->lsize != 4 && v->lsize != 8) {
 		*bad = "cannot read this trace.dat (corrupt: the long size is not 4 or 8)";
 		goto no;
@@ -115,7 +99,7 @@ int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 		*bad = "cannot read this trace.dat (compressed with an algorithm this build of libtracecmd does not have)";
 		goto no;
 	}
-	v->options = u64_at(head + i);
+	v->options = ol_le64(head + i);
 	return 1;
 no:
 	ol_v7_close(v);
@@ -155,6 +139,26 @@ bool ol_v7_inflate(struct ol_v7 *v, unsigned long long off, unsigned int zn,
 	return !ZSTD_isError(r) && r == n;
 }
 
+unsigned long long ol_v7_chunks_end(const struct ol_v7 *v, unsigned long long off,
+				    unsigned long long size)
+{
+	if (off > v->size || v->size - off < 4 || size > v->size - off - 4)
+		return v->size;
+	return off + size + 4;
+}
+
+bool ol_v7_chunk(const struct ol_v7 *v, unsigned long long pos, unsigned long long end,
+		 unsigned int *zn, unsigned int *n)
+{
+	unsigned char h[8];
+
+	if (pos > end || end - pos < 8 || !ol_v7_read(v, h, 8, pos))
+		return false;
+	*zn = ol_le32(h);
+	*n = ol_le32(h + 4);
+	return *zn <= end - pos - 8 && *n && *n <= MAX_CHUNK && !(*n % v->page);
+}
+
 unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned int id,
 			     unsigned int *len)
 {
@@ -163,7 +167,7 @@ unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned i
 
 	if (!ol_v7_read(v, h, 16, off) || (unsigned int)(h[0] | h[1] << 8) != id)
 		return NULL;
-	size = u64_at(h + 8);
+	size = ol_le64(h + 8);
 	if (size > v->size - off - 16)
 		return NULL;
 	if ((h[2] | h[3] << 8) & 1) {		/* compressed */
@@ -172,8 +176,8 @@ unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned i
 
 		if (size < 8 || !ol_v7_read(v, zh, 8, off + 16))
 			return NULL;
-		zn = u32_at(zh);
-		n = u32_at(zh + 4);
+		zn = ol_le32(zh);
+		n = ol_le32(zh + 4);
 		if (zn > size - 8 || n > MAX_SECTION || !(b = malloc(n ? n : 1)))
 			return NULL;
 		if (!ol_v7_inflate(v, off + 24, zn, b, n)) {
@@ -213,13 +217,13 @@ int ol_v7_options(struct ol_v7 *v, ol_v7_option_fn *fn, void *ctx)
 				return -1;	/* no DONE */
 			}
 			id = b[at] | b[at + 1] << 8;
-			len = u32_at(b + at + 2);
+			len = ol_le32(b + at + 2);
 			if (len > n - at - 6) {
 				free(b);
 				return -1;
 			}
 			if (id == 0) {
-				off = len >= 8 ? u64_at(b + at + 6) : 0;
+				off = len >= 8 ? ol_le64(b + at + 6) : 0;
 				break;
 			}
 			if ((r = fn(ctx, id, b + at + 6, len))) {
@@ -240,7 +244,7 @@ static bool skip_sized(const unsigned char *b, unsigned int n, unsigned int *at,
 
 	if (n - *at < (unsigned int)w)
 		return false;
-	l = w == 8 ? u64_at(b + *at) : u32_at(b + *at);
+	l = w == 8 ? ol_le64(b + *at) : ol_le32(b + *at);
 	*at += (unsigned int)w;
 	if (l > n - *at)
 		return false;
@@ -269,7 +273,7 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 	case 17:		/* u32 count, each u64 size + format */
 		if (n < 4)
 			return corrupt_sec;
-		cnt = u32_at(b);
+		cnt = ol_le32(b);
 		for (at = 4, i = 0; i < cnt; i++)
 			if (!skip_sized(b, n, &at, 8))
 				return corrupt_sec;
@@ -277,7 +281,7 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 	case 18:		/* u32 systems, each name\0 u32 count, each u64 size + format */
 		if (n < 4)
 			return corrupt_sec;
-		cnt = u32_at(b);
+		cnt = ol_le32(b);
 		for (at = 4, i = 0; i < cnt; i++) {
 			const unsigned char *z = memchr(b + at, 0, n - at);
 
@@ -286,7 +290,7 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 			at = (unsigned int)(z - b) + 1;
 			if (n - at < 4)
 				return corrupt_sec;
-			m = u32_at(b + at);
+			m = ol_le32(b + at);
 			for (at += 4, j = 0; j < m; j++)
 				if (!skip_sized(b, n, &at, 8))
 					return corrupt_sec;
@@ -298,7 +302,7 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 		if (!skip_sized(b, n, &at, 4))
 			return corrupt_sec;
 		{
-			unsigned int l = u32_at(b);
+			unsigned int l = ol_le32(b);
 			char *t = malloc((size_t)l + 1);
 			bool ok;
 
@@ -324,7 +328,7 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 static const char *cpu_bad(struct ol_v7 *v, unsigned long long off, unsigned long long size,
 			   unsigned long long *bad_at)
 {
-	unsigned char h[8], *buf;
+	unsigned char h[4], *buf;
 	unsigned long long pos, end, p;
 	unsigned int count, i, zn, n;
 	const char *bad = NULL;
@@ -345,19 +349,14 @@ static const char *cpu_bad(struct ol_v7 *v, unsigned long long off, unsigned lon
 		free(buf);
 		return bad;
 	}
-	/* the size written is that of the chunks, after their u32 count */
-	end = off + size + 4 <= v->size ? off + size + 4 : v->size;
+	end = ol_v7_chunks_end(v, off, size);
 	if (size < 4 || !ol_v7_read(v, h, 4, off))
 		return corrupt_cpu;
-	count = u32_at(h);
+	count = ol_le32(h);
 	if (count > size / 8)
 		return corrupt_cpu;	/* libtracecmd callocs the table */
 	for (pos = off + 4, i = 0; i < count; i++) {
-		if (end - pos < 8 || !ol_v7_read(v, h, 8, pos))
-			return corrupt_cpu;
-		zn = u32_at(h);
-		n = u32_at(h + 4);
-		if (zn > end - pos - 8 || !n || n > MAX_CHUNK || n % v->page)
+		if (!ol_v7_chunk(v, pos, end, &zn, &n))
 			return corrupt_cpu;
 		if (i == 0) {
 			if (!(buf = malloc(n)))
@@ -397,7 +396,7 @@ static int check_option(void *ctx, unsigned int id, const unsigned char *d, unsi
 		unsigned char *b;
 		unsigned int len;
 
-		if (n < 8 || !(b = ol_v7_section(v, u64_at(d), id, &len))) {
+		if (n < 8 || !(b = ol_v7_section(v, ol_le64(d), id, &len))) {
 			c->bad = corrupt_sec;
 			return 1;
 		}
@@ -413,20 +412,20 @@ static int check_option(void *ctx, unsigned int id, const unsigned char *d, unsi
 		if (!(z = memchr(d + 8, 0, n - 8)) || !(z = memchr(z + 1, 0, (size_t)(d + n - z - 1))))
 			goto bad;
 		at = (unsigned int)(z - d) + 1;
-		if (n - at < 8 || u32_at(d + at) != v->page)
+		if (n - at < 8 || ol_le32(d + at) != v->page)
 			goto bad;
-		cpus = u32_at(d + at + 4);
+		cpus = ol_le32(d + at + 4);
 		at += 8;
 		if (cpus > 8192 || cpus > (n - at) / 20)
 			goto bad;
 		/* its flyrecord section (id 3) */
-		if (!ol_v7_read(v, h, 16, u64_at(d)) || (h[0] | h[1] << 8) != 3 ||
-		    u64_at(h + 8) > v->size - u64_at(d) - 16)
+		if (!ol_v7_read(v, h, 16, ol_le64(d)) || (h[0] | h[1] << 8) != 3 ||
+		    ol_le64(h + 8) > v->size - ol_le64(d) - 16)
 			goto bad;
 		for (i = 0; i < cpus; i++, at += 20) {
-			if (u32_at(d + at) >= 8192)
+			if (ol_le32(d + at) >= 8192)
 				goto bad;
-			if ((c->bad = cpu_bad(v, u64_at(d + at + 4), u64_at(d + at + 12), &c->bad_at)))
+			if ((c->bad = cpu_bad(v, ol_le64(d + at + 4), ol_le64(d + at + 12), &c->bad_at)))
 				return 1;
 		}
 		return 0;
@@ -441,7 +440,7 @@ bad:
 		 * but no CPU data, and tracecmd_peek_data() crashes (as in
 		 * version 6); oomlens reads no latency data anyway */
 		if (!z || z != d + 8 || !memchr(z + 1, 0, (size_t)(d + n - z - 1)) ||
-		    u64_at(d) > v->size - 16) {
+		    ol_le64(d) > v->size - 16) {
 			c->bad = corrupt_opt;
 			return 1;
 		}
