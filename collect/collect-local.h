@@ -357,10 +357,11 @@ bool ol_td_printk_ok(const char *text);
 bool ol_td_option_ok(int id, const unsigned char *b, unsigned int n);
 
 /*
- * rbpage.c: a ring-buffer page of @page bytes (@hdr of them its header)
- * that kbuffer can walk without reading past it or looping.
+ * rbpage.c: a ring-buffer page of @page bytes (@hdr of them its header;
+ * @be: big-endian) that kbuffer can walk without reading past it or
+ * looping.
  */
-bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr);
+bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr, bool be);
 
 /*
  * tracedat7.c: a version 7 trace.dat.  ol_v7_open(): 1 open, 0 not a
@@ -376,6 +377,7 @@ struct ol_v7 {
 	int fd;
 	unsigned long long size;	/* of the file */
 	unsigned int page, lsize;
+	bool be;			/* big-endian */
 	bool zstd;			/* else "none" */
 	unsigned long long options;	/* the first options section */
 	void *zd;			/* ZSTD_DCtx */
@@ -394,7 +396,10 @@ bool ol_v7_chunk(const struct ol_v7 *v, unsigned long long pos, unsigned long lo
  * them without their u32 count before them). */
 unsigned long long ol_v7_chunks_end(const struct ol_v7 *v, unsigned long long off,
 				    unsigned long long size);
-/* Little-endian numbers (the only byte order the checks read). */
+/* A u32 / u64 in the file's byte order. */
+unsigned int ol_v7_u32(const struct ol_v7 *v, const unsigned char *p);
+unsigned long long ol_v7_u64(const struct ol_v7 *v, const unsigned char *p);
+/* Little-endian numbers. */
 static inline unsigned int ol_le32(const unsigned char *p)
 {
 	return (unsigned int)p[0] | (unsigned int)p[1] << 8 | (unsigned int)p[2] << 16 |

@@ -203,7 +203,7 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		s->page_at = 0;
 	}
 	s->loaded = true;
-	if (!ol_rb_page_ok(s->buf + s->page_at, page, f->hdr))
+	if (!ol_rb_page_ok(s->buf + s->page_at, page, f->hdr, false))
 		goto bad;
 	kbuffer_load_subbuffer(s->kb, s->buf + s->page_at);
 	return 1;

@@ -2,8 +2,8 @@
 /*
  * The check of a ring-buffer page before libtraceevent's kbuffer reads
  * it (kbuffer trusts every length in it): used on the pages of a version 6
- * file (tracedat.c) and on the pages oomlens decompresses from a version
- * 7 file (flyrecord.c).
+ * file (tracedat.c) and on those of a version 7 file (tracedat7.c and
+ * flyrecord.c), in the file's byte order.
  */
 #include <string.h>
 
@@ -28,24 +28,35 @@
  * negative length: kbuffer loops for ever), or the lost-events count
  * (flag bit 30) stored after the data does not fit the page.
  */
-bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr)
+static unsigned long long num(const unsigned char *p, unsigned int n, bool be)
 {
-	unsigned long long commit = 0;
+	unsigned long long x = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		x |= (unsigned long long)p[be ? n - 1 - i : i] << (8 * i);
+	return x;
+}
+
+bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr, bool be)
+{
+	unsigned long long commit = num(buf + 8, hdr - 8, be);
 	const unsigned char *d = buf + hdr;
 	unsigned int room = page - hdr, size, next = 0;
 
-	memcpy(&commit, buf + 8, hdr - 8);
 	size = (unsigned int)(commit & ((1u << 27) - 1));
 	if (size > room || ((commit & (1u << 30)) && size > room - (hdr - 8)))
 		return false;
 	while (next < size) {
 		unsigned int cur = next, h, type, index, len, w;
 
-		if (room - cur < 8 && (room - cur < 4 || (d[cur] & 0x1f) == 0 ||
-					(d[cur] & 0x1f) >= 29))
+		if (room - cur < 4)
 			return false;	/* a word past the page */
-		memcpy(&h, d + cur, 4);
-		type = h & 0x1f;
+		h = (unsigned int)num(d + cur, 4, be);
+		/* type_len: the low 5 bits of a little-endian word, the high 5 of a big-endian one */
+		type = be ? h >> 27 : h & 0x1f;
+		if (room - cur < 8 && (type == 0 || type >= 29))
+			return false;
 		if (type >= 1 && type <= 28) {
 			index = cur + 4;
 			len = 4 * type;
@@ -53,7 +64,7 @@ bool ol_rb_page_ok(const unsigned char *buf, unsigned int page, unsigned int hdr
 			index = cur + 8;
 			len = 0;
 		} else {
-			memcpy(&w, d + cur + 4, 4);
+			w = (unsigned int)num(d + cur + 4, 4, be);
 			if (type == 29) {
 				index = cur + 4;
 				len = w;	/* padding: any value, skipped */

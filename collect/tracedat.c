@@ -217,7 +217,7 @@ static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned l
 	if (!(buf = malloc(page)))
 		return off;
 	for (p = 0; p + page <= len && !bad; p += page)
-		if (!read_at(fd, buf, page, off + p) || !ol_rb_page_ok(buf, page, hdr))
+		if (!read_at(fd, buf, page, off + p) || !ol_rb_page_ok(buf, page, hdr, false))
 			bad = off + p;
 	free(buf);
 	return bad;
@@ -228,7 +228,8 @@ static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned l
  * version 6 and before (it takes the version as strtol() of the string
  * after the magic, and any version below 7 has no sections), little-endian
  * only: -1 for any other file, -2 for a version string without its NUL in
- * the first 4 KB (libtracecmd would read on, whatever follows).  Then come
+ * the first 4 KB (libtracecmd would read on, whatever follows), -3 for a
+ * byte order other than 0 or 1.  Then come
  * the long size, the u32 page size and the header sections.
  */
 static int v6_head(int fd)
@@ -242,7 +243,11 @@ static int v6_head(int fd)
 	/* libtracecmd reads the version string to its NUL, however far */
 	if (!(nul = memchr(v + 10, '\0', (size_t)n - 10)) || nul + 1 >= v + n)
 		return -2;
-	if (strtol(v + 10, NULL, 10) >= 7 || v[nul - v + 1] != 0)
+	if (strtol(v + 10, NULL, 10) >= 7)
+		return -1;
+	if ((unsigned char)v[nul - v + 1] > 1)
+		return -3;	/* libtracecmd takes any byte order but 0 as big-endian */
+	if (v[nul - v + 1] != 0)
 		return -1;
 	return (int)(nul - v) + 1;
 }
@@ -448,6 +453,10 @@ static const char *v6_headers_bad(const char *path, off_t fsize)
 	/* magic (10), "6\0", endian, long size, page size (u32) */
 	if ((at = v6_head(fd)) == -2) {
 		bad = "cannot read this trace.dat (corrupt: no end to its version string)";
+		goto out;
+	}
+	if (at == -3) {
+		bad = "cannot read this trace.dat (corrupt: the byte order is neither 0 nor 1)";
 		goto out;
 	}
 	if (at < 0)

@@ -51,11 +51,27 @@ bool ol_v7_read(const struct ol_v7 *v, void *buf, size_t n, unsigned long long o
 	return true;
 }
 
+unsigned int ol_v7_u32(const struct ol_v7 *v, const unsigned char *p)
+{
+	return v->be ? (unsigned int)p[0] << 24 | (unsigned int)p[1] << 16 |
+		       (unsigned int)p[2] << 8 | p[3] : ol_le32(p);
+}
+
+unsigned long long ol_v7_u64(const struct ol_v7 *v, const unsigned char *p)
+{
+	return v->be ? (unsigned long long)ol_v7_u32(v, p) << 32 | ol_v7_u32(v, p + 4) : ol_le64(p);
+}
+
+static unsigned int u16_of(const struct ol_v7 *v, const unsigned char *p)
+{
+	return v->be ? (unsigned int)p[0] << 8 | p[1] : p[0] | (unsigned int)p[1] << 8;
+}
+
 int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 {
 	unsigned char head[4096];
 	const unsigned char *z;
-	unsigned int i;
+	unsigned int i, h;
 	off_t end;
 	ssize_t n;
 
@@ -68,11 +84,23 @@ int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 	v->size = (unsigned long long)end;
 	memset(head, 0, sizeof(head));
 	n = pread(v->fd, head, sizeof(head) - 1, 0);
-	/* magic (10), "7\0", endian (little only: the checks read LE), long size, page size */
-	if (n < 18 || memcmp(head + 3, "tracing7", 9) || head[11] || head[12])
+	/*
+	 * magic (10), the version string (libtracecmd takes strtol() of it:
+	 * 7 and above have sections), endian, long size, page size; a
+	 * version string without its NUL is refused by tracedat.c
+	 */
+	if (n < 12 || memcmp(head + 3, "tracing", 7) || !(z = memchr(head + 10, 0, (size_t)n - 10)) ||
+	    strtol((const char *)head + 10, NULL, 10) < 7)
 		goto no;
-	v->lsize = head[13];
-	v->page = ol_le32(head + 14);
+	h = (unsigned int)(z - head) + 1;
+	if ((unsigned int)n < h + 6 || head[h] > 1) {
+		/* libtracecmd takes any byte order but 0 as big-endian */
+		*bad = "cannot read this trace.dat (corrupt: the byte order is neither 0 nor 1)";
+		goto no;
+	}
+	v->be = head[h];
+	v->lsize = head[h + 1];
+	v->page = ol_v7_u32(v, head + h + 2);
 	if (v->lsize != 4 && v->lsize != 8) {
 		*bad = "cannot read this trace.dat (corrupt: the long size is not 4 or 8)";
 		goto no;
@@ -82,24 +110,25 @@ int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 		goto no;
 	}
 	/* compression name\0 version\0, then the first options section */
-	z = memchr(head + 18, 0, (size_t)n - 18);		/* end of the name */
+	h += 6;
+	z = memchr(head + h, 0, (size_t)n - h);			/* end of the name */
 	if (z)
 		z = memchr(z + 1, 0, (size_t)(head + n - z - 1));	/* of the version */
 	if (!z || (i = (unsigned int)(z - head) + 1) + 8 > (unsigned int)n) {
 		*bad = "cannot read this trace.dat (corrupt: no end to its compression header)";
 		goto no;
 	}
-	if (!strcmp((const char *)head + 18, "zstd")) {
+	if (!strcmp((const char *)head + h, "zstd")) {
 		if (!(v->zd = ZSTD_createDCtx())) {
 			*bad = "cannot read this trace.dat (out of memory)";
 			goto no;
 		}
 		v->zstd = true;
-	} else if (strcmp((const char *)head + 18, "none")) {
+	} else if (strcmp((const char *)head + h, "none")) {
 		*bad = "cannot read this trace.dat (compressed with an algorithm this build of libtracecmd does not have)";
 		goto no;
 	}
-	v->options = ol_le64(head + i);
+	v->options = ol_v7_u64(v, head + i);
 	return 1;
 no:
 	ol_v7_close(v);
@@ -154,8 +183,8 @@ bool ol_v7_chunk(const struct ol_v7 *v, unsigned long long pos, unsigned long lo
 
 	if (pos > end || end - pos < 8 || !ol_v7_read(v, h, 8, pos))
 		return false;
-	*zn = ol_le32(h);
-	*n = ol_le32(h + 4);
+	*zn = ol_v7_u32(v, h);
+	*n = ol_v7_u32(v, h + 4);
 	return *zn <= end - pos - 8 && *n && *n <= MAX_CHUNK && !(*n % v->page);
 }
 
@@ -165,19 +194,19 @@ unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned i
 	unsigned char h[16], *b;
 	unsigned long long size;
 
-	if (!ol_v7_read(v, h, 16, off) || (unsigned int)(h[0] | h[1] << 8) != id)
+	if (!ol_v7_read(v, h, 16, off) || u16_of(v, h) != id)
 		return NULL;
-	size = ol_le64(h + 8);
+	size = ol_v7_u64(v, h + 8);
 	if (size > v->size - off - 16)
 		return NULL;
-	if ((h[2] | h[3] << 8) & 1) {		/* compressed */
+	if (u16_of(v, h + 2) & 1) {		/* compressed */
 		unsigned char zh[8];
 		unsigned int zn, n;
 
 		if (size < 8 || !ol_v7_read(v, zh, 8, off + 16))
 			return NULL;
-		zn = ol_le32(zh);
-		n = ol_le32(zh + 4);
+		zn = ol_v7_u32(v, zh);
+		n = ol_v7_u32(v, zh + 4);
 		if (zn > size - 8 || n > MAX_SECTION || !(b = malloc(n ? n : 1)))
 			return NULL;
 		if (!ol_v7_inflate(v, off + 24, zn, b, n)) {
@@ -216,14 +245,14 @@ int ol_v7_options(struct ol_v7 *v, ol_v7_option_fn *fn, void *ctx)
 				free(b);
 				return -1;	/* no DONE */
 			}
-			id = b[at] | b[at + 1] << 8;
-			len = ol_le32(b + at + 2);
+			id = u16_of(v, b + at);
+			len = ol_v7_u32(v, b + at + 2);
 			if (len > n - at - 6) {
 				free(b);
 				return -1;
 			}
 			if (id == 0) {
-				off = len >= 8 ? ol_le64(b + at + 6) : 0;
+				off = len >= 8 ? ol_v7_u64(v, b + at + 6) : 0;
 				break;
 			}
 			if ((r = fn(ctx, id, b + at + 6, len))) {
@@ -238,13 +267,14 @@ int ol_v7_options(struct ol_v7 *v, ol_v7_option_fn *fn, void *ctx)
 }
 
 /* Skips a u64 (@w 8) or u32 (@w 4) size and that many bytes of @b: false past @n. */
-static bool skip_sized(const unsigned char *b, unsigned int n, unsigned int *at, int w)
+static bool skip_sized(const struct ol_v7 *v, const unsigned char *b, unsigned int n,
+		       unsigned int *at, int w)
 {
 	unsigned long long l;
 
 	if (n - *at < (unsigned int)w)
 		return false;
-	l = w == 8 ? ol_le64(b + *at) : ol_le32(b + *at);
+	l = w == 8 ? ol_v7_u64(v, b + *at) : ol_v7_u32(v, b + *at);
 	*at += (unsigned int)w;
 	if (l > n - *at)
 		return false;
@@ -253,7 +283,8 @@ static bool skip_sized(const unsigned char *b, unsigned int n, unsigned int *at,
 }
 
 /* The sizes inside header section @id (16-21, uncompressed @b of @n bytes). */
-static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
+static const char *header_bad(const struct ol_v7 *v, unsigned int id, unsigned char *b,
+			      unsigned int n)
 {
 	unsigned int at = 0, i, j, cnt, m;
 
@@ -266,22 +297,22 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 			if (n - at < l || memcmp(b + at, name, l))
 				return corrupt_sec;
 			at += (unsigned int)l;
-			if (!skip_sized(b, n, &at, 8))
+			if (!skip_sized(v, b, n, &at, 8))
 				return corrupt_sec;
 		}
 		return NULL;
 	case 17:		/* u32 count, each u64 size + format */
 		if (n < 4)
 			return corrupt_sec;
-		cnt = ol_le32(b);
+		cnt = ol_v7_u32(v, b);
 		for (at = 4, i = 0; i < cnt; i++)
-			if (!skip_sized(b, n, &at, 8))
+			if (!skip_sized(v, b, n, &at, 8))
 				return corrupt_sec;
 		return NULL;
 	case 18:		/* u32 systems, each name\0 u32 count, each u64 size + format */
 		if (n < 4)
 			return corrupt_sec;
-		cnt = ol_le32(b);
+		cnt = ol_v7_u32(v, b);
 		for (at = 4, i = 0; i < cnt; i++) {
 			const unsigned char *z = memchr(b + at, 0, n - at);
 
@@ -290,19 +321,19 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 			at = (unsigned int)(z - b) + 1;
 			if (n - at < 4)
 				return corrupt_sec;
-			m = ol_le32(b + at);
+			m = ol_v7_u32(v, b + at);
 			for (at += 4, j = 0; j < m; j++)
-				if (!skip_sized(b, n, &at, 8))
+				if (!skip_sized(v, b, n, &at, 8))
 					return corrupt_sec;
 		}
 		return NULL;
 	case 19:		/* kallsyms: u32 size + text */
-		return skip_sized(b, n, &at, 4) ? NULL : corrupt_sec;
+		return skip_sized(v, b, n, &at, 4) ? NULL : corrupt_sec;
 	case 20:		/* printk formats: u32 size + text */
-		if (!skip_sized(b, n, &at, 4))
+		if (!skip_sized(v, b, n, &at, 4))
 			return corrupt_sec;
 		{
-			unsigned int l = ol_le32(b);
+			unsigned int l = ol_v7_u32(v, b);
 			char *t = malloc((size_t)l + 1);
 			bool ok;
 
@@ -315,7 +346,7 @@ static const char *header_bad(unsigned int id, unsigned char *b, unsigned int n)
 			return ok ? NULL : "cannot read this trace.dat (corrupt: a printk format line without an address or a format)";
 		}
 	case 21:		/* saved command lines: u64 size + text */
-		return skip_sized(b, n, &at, 8) ? NULL : corrupt_sec;
+		return skip_sized(v, b, n, &at, 8) ? NULL : corrupt_sec;
 	}
 	return NULL;
 }
@@ -342,7 +373,7 @@ static const char *cpu_bad(struct ol_v7 *v, unsigned long long off, unsigned lon
 			return corrupt_cpu;
 		for (p = 0; p < size && !bad; p += v->page)
 			if (!ol_v7_read(v, buf, v->page, off + p) ||
-			    !ol_rb_page_ok(buf, v->page, 8 + v->lsize)) {
+			    !ol_rb_page_ok(buf, v->page, 8 + v->lsize, v->be)) {
 				*bad_at = off + p;
 				bad = corrupt_cpu;
 			}
@@ -352,7 +383,7 @@ static const char *cpu_bad(struct ol_v7 *v, unsigned long long off, unsigned lon
 	end = ol_v7_chunks_end(v, off, size);
 	if (size < 4 || !ol_v7_read(v, h, 4, off))
 		return corrupt_cpu;
-	count = ol_le32(h);
+	count = ol_v7_u32(v, h);
 	if (count > size / 8)
 		return corrupt_cpu;	/* libtracecmd callocs the table */
 	for (pos = off + 4, i = 0; i < count; i++) {
@@ -364,7 +395,7 @@ static const char *cpu_bad(struct ol_v7 *v, unsigned long long off, unsigned lon
 			if (!ol_v7_inflate(v, pos + 8, zn, buf, n))
 				bad = corrupt_cpu;
 			for (p = 0; !bad && p < n; p += v->page)
-				if (!ol_rb_page_ok(buf + p, v->page, 8 + v->lsize)) {
+				if (!ol_rb_page_ok(buf + p, v->page, 8 + v->lsize, v->be)) {
 					*bad_at = pos;
 					bad = corrupt_cpu;
 				}
@@ -396,11 +427,11 @@ static int check_option(void *ctx, unsigned int id, const unsigned char *d, unsi
 		unsigned char *b;
 		unsigned int len;
 
-		if (n < 8 || !(b = ol_v7_section(v, ol_le64(d), id, &len))) {
+		if (n < 8 || !(b = ol_v7_section(v, ol_v7_u64(v, d), id, &len))) {
 			c->bad = corrupt_sec;
 			return 1;
 		}
-		c->bad = header_bad(id, b, len);
+		c->bad = header_bad(v, id, b, len);
 		free(b);
 		return c->bad != NULL;
 	}
@@ -412,20 +443,20 @@ static int check_option(void *ctx, unsigned int id, const unsigned char *d, unsi
 		if (!(z = memchr(d + 8, 0, n - 8)) || !(z = memchr(z + 1, 0, (size_t)(d + n - z - 1))))
 			goto bad;
 		at = (unsigned int)(z - d) + 1;
-		if (n - at < 8 || ol_le32(d + at) != v->page)
+		if (n - at < 8 || ol_v7_u32(v, d + at) != v->page)
 			goto bad;
-		cpus = ol_le32(d + at + 4);
+		cpus = ol_v7_u32(v, d + at + 4);
 		at += 8;
 		if (cpus > 8192 || cpus > (n - at) / 20)
 			goto bad;
 		/* its flyrecord section (id 3) */
-		if (!ol_v7_read(v, h, 16, ol_le64(d)) || (h[0] | h[1] << 8) != 3 ||
-		    ol_le64(h + 8) > v->size - ol_le64(d) - 16)
+		if (!ol_v7_read(v, h, 16, ol_v7_u64(v, d)) || u16_of(v, h) != 3 ||
+		    ol_v7_u64(v, h + 8) > v->size - ol_v7_u64(v, d) - 16)
 			goto bad;
 		for (i = 0; i < cpus; i++, at += 20) {
-			if (ol_le32(d + at) >= 8192)
+			if (ol_v7_u32(v, d + at) >= 8192)
 				goto bad;
-			if ((c->bad = cpu_bad(v, ol_le64(d + at + 4), ol_le64(d + at + 12), &c->bad_at)))
+			if ((c->bad = cpu_bad(v, ol_v7_u64(v, d + at + 4), ol_v7_u64(v, d + at + 12), &c->bad_at)))
 				return 1;
 		}
 		return 0;
@@ -440,7 +471,7 @@ bad:
 		 * but no CPU data, and tracecmd_peek_data() crashes (as in
 		 * version 6); oomlens reads no latency data anyway */
 		if (!z || z != d + 8 || !memchr(z + 1, 0, (size_t)(d + n - z - 1)) ||
-		    ol_le64(d) > v->size - 16) {
+		    ol_v7_u64(v, d) > v->size - 16) {
 			c->bad = corrupt_opt;
 			return 1;
 		}
