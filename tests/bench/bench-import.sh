@@ -33,7 +33,7 @@ for name, (wall, rss) in best.items():
     print("  %-17s %7.3f s  %9.0f events/s  peak RSS %6.1f MB"
           % (name, wall, total / wall, rss / 1024))
 ratio = best["oomlens import"][0] / best["trace-cmd report"][0]
-print("  import peak RSS - report peak RSS: %+.1f MB (libtracecmd's own is the bulk)"
+print("  import peak RSS - report peak RSS: %+.1f MB (trace-cmd's libtracecmd 3.1.6 keeps every decompressed chunk; oomlens reads version 7 event data itself)"
       % ((best["oomlens import"][1] - best["trace-cmd report"][1]) / 1024))
 print("  import / report wall time: %.2f (target <= 0.30): %s"
       % (ratio, "met" if ratio <= 0.30 else "NOT met"))
