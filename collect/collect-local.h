@@ -415,6 +415,8 @@ void ol_v7_close(struct ol_v7 *v);
 bool ol_v7_read(const struct ol_v7 *v, void *buf, size_t n, unsigned long long off);
 bool ol_v7_inflate(struct ol_v7 *v, unsigned long long off, unsigned int zn,
 		   unsigned char *out, unsigned int n);
+/* @*buf (of @*cap bytes) holding at least @n: false out of memory. */
+bool ol_v7_reserve(unsigned char **buf, size_t *cap, size_t n);
 unsigned char *ol_v7_section(struct ol_v7 *v, unsigned long long off, unsigned int id,
 			     unsigned int *len);
 int ol_v7_options(struct ol_v7 *v, ol_v7_option_fn *fn, void *ctx);

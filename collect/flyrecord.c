@@ -185,17 +185,9 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		if (!s->left)
 			return 0;
 		s->at = s->pos;
-		if (!ol_v7_chunk(&f->v, s->pos, s->end, &zn, &n))
-			goto bad;
-		if (s->cap < n) {
-			unsigned char *p = realloc(s->buf, n);
-
-			if (!p)
-				goto bad;
-			s->buf = p;
-			s->cap = n;
-		}
-		if (!ol_v7_inflate(&f->v, s->pos + 8, zn, s->buf, n))
+		if (!ol_v7_chunk(&f->v, s->pos, s->end, &zn, &n) ||
+		    !ol_v7_reserve(&s->buf, &s->cap, n) ||
+		    !ol_v7_inflate(&f->v, s->pos + 8, zn, s->buf, n))
 			goto bad;
 		s->pos += 8 + (unsigned long long)zn;
 		s->left--;

@@ -147,22 +147,25 @@ void ol_v7_close(struct ol_v7 *v)
 	v->zcap = 0;
 }
 
+bool ol_v7_reserve(unsigned char **buf, size_t *cap, size_t n)
+{
+	unsigned char *p;
+
+	if (*cap >= n)
+		return true;
+	if (!(p = realloc(*buf, n)))
+		return false;
+	*buf = p;
+	*cap = n;
+	return true;
+}
+
 bool ol_v7_inflate(struct ol_v7 *v, unsigned long long off, unsigned int zn,
 		   unsigned char *out, unsigned int n)
 {
 	size_t r;
 
-	if (!v->zstd)
-		return false;
-	if (v->zcap < zn) {
-		unsigned char *p = realloc(v->zbuf, zn);
-
-		if (!p)
-			return false;
-		v->zbuf = p;
-		v->zcap = zn;
-	}
-	if (!ol_v7_read(v, v->zbuf, zn, off))
+	if (!v->zstd || !ol_v7_reserve(&v->zbuf, &v->zcap, zn) || !ol_v7_read(v, v->zbuf, zn, off))
 		return false;
 	r = ZSTD_decompressDCtx(v->zd, out, n, v->zbuf, zn);
 	return !ZSTD_isError(r) && r == n;
