@@ -380,6 +380,7 @@ struct ol_v7 {
 	bool be;			/* big-endian */
 	bool zstd;			/* else "none" */
 	unsigned long long options;	/* the first options section */
+	unsigned long long first;	/* the first section, after the header */
 	void *zd;			/* ZSTD_DCtx */
 	unsigned char *zbuf;
 	size_t zcap;

@@ -129,6 +129,7 @@ int ol_v7_open(struct ol_v7 *v, const char *path, const char **bad)
 		goto no;
 	}
 	v->options = ol_v7_u64(v, head + i);
+	v->first = i + 8;
 	return 1;
 no:
 	ol_v7_close(v);
@@ -482,11 +483,51 @@ bad:
 	return 0;
 }
 
+/*
+ * libtracecmd's read_metadata_strings() (tracecmd_open_head()) walks every
+ * section from the end of the file header to the end of the file, header
+ * by header, skipping each with lseek(size, SEEK_CUR): a size negative as
+ * an off_t steps back and the walk never ends (found by fuzzing: a
+ * timeout).  The STRINGS section (15) it reads instead: its size, or its
+ * uncompressed size, is malloc'd.
+ */
+static const char *sections_bad(struct ol_v7 *v)
+{
+	unsigned long long pos = v->first;
+	unsigned int steps;
+
+	for (steps = 0; steps < 65536; steps++) {
+		unsigned char h[16], zh[8];
+		unsigned long long size;
+
+		if (!ol_v7_read(v, h, 16, pos))
+			return NULL;	/* its end: libtracecmd's walk stops */
+		size = ol_v7_u64(v, h + 8);
+		if ((long long)size < 0)
+			return corrupt_sec;
+		if (u16_of(v, h) == 15) {
+			if (size > MAX_SECTION)
+				return corrupt_sec;
+			/* compressed: read whole, as the section's size says */
+			if ((u16_of(v, h + 2) & 1) &&
+			    (size < 8 || !ol_v7_read(v, zh, 8, pos + 16) ||
+			     ol_v7_u32(v, zh) != size - 8 || ol_v7_u32(v, zh + 4) > MAX_SECTION))
+				return corrupt_sec;
+		}
+		if (size > v->size - pos - 16)
+			return NULL;	/* the next read fails: the walk stops */
+		pos += 16 + size;
+	}
+	return corrupt_sec;
+}
+
 const char *ol_v7_bad(struct ol_v7 *v, unsigned long long *bad_at)
 {
 	struct check c = { v, NULL, 0 };
 
 	*bad_at = 0;
+	if ((c.bad = sections_bad(v)))
+		return c.bad;
 	if (ol_v7_options(v, check_option, &c) < 0)
 		return c.bad ? c.bad : corrupt_sec;
 	*bad_at = c.bad_at;
