@@ -212,9 +212,7 @@ static unsigned long long v6_bad_page(int fd, unsigned long long off, unsigned l
 	unsigned char *buf;
 	unsigned long long p, bad = 0;
 
-	if (page < 2 * hdr || page > len)
-		return page < 2 * hdr ? off : 0;
-	if (!(buf = malloc(page)))
+	if (page < 2 * hdr || !(buf = malloc(page)))
 		return off;
 	for (p = 0; p + page <= len && !bad; p += page)
 		if (!read_at(fd, buf, page, off + p) || !ol_rb_page_ok(buf, page, hdr, false))
