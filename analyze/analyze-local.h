@@ -383,7 +383,7 @@ struct ol_row {
 	/*
 	 * rss_stat and mmap_lock rows (the flood): their integer fields
 	 * without the fields text, which is not built for them (set by
-	 * ol_stream_row(); NULL: read @fields).  Read with ol_row_ints().
+	 * ol_stream_row() alone; NULL: read @fields).  Read with ol_row_ints().
 	 */
 	unsigned (*ints)(void *ctx, const char *const *keys, int n, int64_t *out);
 	void *ictx;

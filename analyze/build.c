@@ -140,7 +140,6 @@ struct ol_analysis *ol_analyze_rows(const struct ol_era *era, struct ol_row *row
 		struct ol_row r = rows[i];
 
 		r.fields = "{}";
-		r.ints = NULL;
 		ol_stream_row(&b, &r, !strcmp(rows[i].comm, "oom_reaper"), row_fields, NULL,
 			      &rows[i]);
 	}

@@ -235,6 +235,7 @@ void ol_stream_row(struct ol_build *b, struct ol_row *r, bool reaper,
 {
 	bool ctx_mm;
 
+	r->ints = NULL;
 	if (b->first_ns == OL_NONE)
 		b->first_ns = r->ts;
 	b->last_ns = r->ts;
@@ -363,7 +364,6 @@ int ol_stream_events(struct ol_build *b, bool by_id, char **err)
 			r.target = e->target;
 			r.comm = e->comm >= 0 ? bt->text + e->comm : "";
 			r.fields = "{}";
-			r.ints = NULL;
 			x.e = e;
 			x.bt = bt;
 			ol_stream_row(b, &r, e->reaper, batch_fields, batch_ints, &x);

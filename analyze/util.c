@@ -301,11 +301,6 @@ static bool json_int_at(const char *v, int64_t *out)
  * rss_stat and mmap_lock are most of the events).  Returns a bit mask of
  * the keys found; a key given twice: the last one counts.
  */
-unsigned ol_row_ints(const struct ol_row *r, const char *const *keys, int n, int64_t *out)
-{
-	return r->ints ? r->ints(r->ictx, keys, n, out) : ol_json_ints(r->fields, keys, n, out);
-}
-
 unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t *out)
 {
 	const char *p = json;
@@ -354,4 +349,9 @@ unsigned ol_json_ints(const char *json, const char *const *keys, int n, int64_t 
 			break;
 	}
 	return found;
+}
+
+unsigned ol_row_ints(const struct ol_row *r, const char *const *keys, int n, int64_t *out)
+{
+	return r->ints ? r->ints(r->ictx, keys, n, out) : ol_json_ints(r->fields, keys, n, out);
 }

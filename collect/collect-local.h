@@ -426,15 +426,16 @@ const char *ol_v7_bad(struct ol_v7 *v, unsigned long long *bad_at);
 /*
  * flyrecord.c: the events of a compressed version 7 trace.dat without
  * libtracecmd's page cache.  ol_fly_open(): NULL when this file is for
- * libtracecmd (see flyrecord.c); @handles and @names (the buffer of
- * each, "" the top one) as tracecmd_iterate_events_multi() would get
- * them.  ol_fly_iterate(): @fn on every event in time order: 0, 1 when
+ * libtracecmd (see flyrecord.c, or @v NULL: not version 7); @v is the
+ * file, checked by ol_v7_bad() and open until ol_fly_free(); @handles
+ * and @names (the buffer of each, "" the top one) as
+ * tracecmd_iterate_events_multi() would get them.  ol_fly_iterate(): @fn on every event in time order: 0, 1 when
  * @fn returned non-zero, -1 on a corrupt chunk or page (*@bad_at: its
  * file offset).
  */
 typedef int ol_fly_fn(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data);
 struct ol_fly;
-struct ol_fly *ol_fly_open(const char *path, struct tracecmd_input **handles,
+struct ol_fly *ol_fly_open(struct ol_v7 *v, struct tracecmd_input **handles,
 			   const char *const *names, int nh);
 int ol_fly_iterate(struct ol_fly *f, ol_fly_fn *fn, void *data, unsigned long long *bad_at);
 void ol_fly_free(struct ol_fly *f);

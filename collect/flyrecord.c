@@ -44,7 +44,7 @@ struct stream {
 };
 
 struct ol_fly {
-	struct ol_v7 v;
+	struct ol_v7 *v;		/* the caller's, open */
 	unsigned int hdr;		/* page header bytes */
 	struct stream *s;
 	int ns;
@@ -66,7 +66,7 @@ static const char *str_in(const unsigned char *b, unsigned int n, unsigned int *
 static int add_stream(struct ol_fly *f, struct tracecmd_input *h, int hi, int cpu,
 		      unsigned long long off, unsigned long long size)
 {
-	unsigned long long fsize = f->v.size;
+	unsigned long long fsize = f->v->size;
 	struct stream *s, *n;
 
 	if (!size)
@@ -84,19 +84,19 @@ static int add_stream(struct ol_fly *f, struct tracecmd_input *h, int hi, int cp
 	s->cpu = cpu;
 	s->pos = off;
 	s->end = off + size;
-	s->kb = kbuffer_alloc(f->v.lsize == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
+	s->kb = kbuffer_alloc(f->v->lsize == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
 			      KBUFFER_ENDIAN_LITTLE);
 	if (!s->kb)
 		return -1;
 	f->ns++;
-	if (f->v.zstd) {
+	if (f->v->zstd) {
 		unsigned char c[4];
 
-		if (size < 4 || !ol_v7_read(&f->v, c, 4, off))
+		if (size < 4 || !ol_v7_read(f->v, c, 4, off))
 			return -1;
 		s->left = ol_le32(c);
 		s->pos = off + 4;
-		s->end = ol_v7_chunks_end(&f->v, off, size);
+		s->end = ol_v7_chunks_end(f->v, off, size);
 	}
 	return 0;
 }
@@ -112,7 +112,7 @@ static int buffer_option(struct ol_fly *f, const unsigned char *b, unsigned int 
 	page = ol_le32(b + i);
 	cpus = ol_le32(b + i + 4);
 	i += 8;
-	if (page != f->v.page || cpus > (n - i) / 20)
+	if (page != f->v->page || cpus > (n - i) / 20)
 		return -1;
 	for (c = 0; c < cpus; c++, i += 20) {
 		unsigned int id = ol_le32(b + i);
@@ -162,11 +162,11 @@ static int on_option(void *ctx, unsigned int id, const unsigned char *d, unsigne
  */
 static int next_page(struct ol_fly *f, struct stream *s)
 {
-	unsigned int page = f->v.page;
+	unsigned int page = f->v->page;
 
 	if (s->loaded && s->page_at + page < s->len) {
 		s->page_at += page;
-	} else if (!f->v.zstd) {
+	} else if (!f->v->zstd) {
 		if (s->pos >= s->end)
 			return 0;
 		if (s->end - s->pos < page)
@@ -174,7 +174,7 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		if (!s->buf && !(s->buf = malloc(page)))
 			goto bad;
 		s->at = s->pos;
-		if (!ol_v7_read(&f->v, s->buf, page, s->pos))
+		if (!ol_v7_read(f->v, s->buf, page, s->pos))
 			goto bad;
 		s->pos += page;
 		s->len = page;
@@ -185,9 +185,9 @@ static int next_page(struct ol_fly *f, struct stream *s)
 		if (!s->left)
 			return 0;
 		s->at = s->pos;
-		if (!ol_v7_chunk(&f->v, s->pos, s->end, &zn, &n) ||
+		if (!ol_v7_chunk(f->v, s->pos, s->end, &zn, &n) ||
 		    !ol_v7_reserve(&s->buf, &s->cap, n) ||
-		    !ol_v7_inflate(&f->v, s->pos + 8, zn, s->buf, n))
+		    !ol_v7_inflate(f->v, s->pos + 8, zn, s->buf, n))
 			goto bad;
 		s->pos += 8 + (unsigned long long)zn;
 		s->left--;
@@ -280,24 +280,20 @@ static int stream_cmp(const void *a, const void *b)
 	return x->hi != y->hi ? (x->hi > y->hi) - (x->hi < y->hi) : (x->cpu > y->cpu) - (x->cpu < y->cpu);
 }
 
-struct ol_fly *ol_fly_open(const char *path, struct tracecmd_input **handles,
+struct ol_fly *ol_fly_open(struct ol_v7 *v, struct tracecmd_input **handles,
 			   const char *const *names, int nh)
 {
 	struct tep_handle *tep = nh > 0 ? tracecmd_get_tep(handles[0]) : NULL;
 	struct opts o = { NULL, handles, names, nh };
 	struct ol_fly *f;
-	const char *bad;
 
-	if (!tep || tep_is_file_bigendian(tep) || tep_is_old_format(tep) ||
+	if (!v || !tep || tep_is_file_bigendian(tep) || tep_is_old_format(tep) ||
 	    tracecmd_get_in_file_version(handles[0]) != 7 || !(f = calloc(1, sizeof(*f))))
 		return NULL;
 	o.f = f;
-	if (ol_v7_open(&f->v, path, &bad) <= 0) {
-		free(f);
-		return NULL;
-	}
-	f->hdr = 8 + f->v.lsize;
-	if (ol_v7_options(&f->v, on_option, &o) || !f->ns)
+	f->v = v;
+	f->hdr = 8 + v->lsize;
+	if (ol_v7_options(v, on_option, &o) || !f->ns)
 		goto no;
 	qsort(f->s, (size_t)f->ns, sizeof(*f->s), stream_cmp);
 	if (!agrees(f, handles, nh))
@@ -348,6 +344,5 @@ void ol_fly_free(struct ol_fly *f)
 		free(f->s[k].buf);
 	}
 	free(f->s);
-	ol_v7_close(&f->v);
 	free(f);
 }

@@ -250,7 +250,6 @@ static int v6_head(int fd)
 	return (int)(nul - v) + 1;
 }
 
-
 static unsigned long long bad_page_at;
 
 static bool v6_data_in_file(struct tracecmd_input *h, const char *path, off_t size)
@@ -544,6 +543,13 @@ static char *errf(const char *path, const char *what)
 	return ol_strdupf("'%s': %s", path, what);
 }
 
+/* A bad chunk or page of a version 7 file, at file offset @at. */
+static char *bad_data(const char *path, unsigned long long at)
+{
+	return ol_strdupf("'%s': cannot read this trace.dat (corrupt ring-buffer data at offset %llu)",
+			  path, at);
+}
+
 /* meta @key = @v combined with its value so far by @op (sum, min, max). */
 static int meta_merge(struct ol_store *st, const char *key, long long v, char op)
 {
@@ -577,6 +583,8 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 	struct tracecmd_input *h = NULL, *handles[MAX_HANDLES];
 	const char *names[MAX_HANDLES], *reader;
 	struct ol_fly *fly = NULL;
+	struct ol_v7 v7;
+	bool is_v7;
 	struct import im = { .st = st, .path = path, .progress = progress,
 			     .progress_ctx = progress_ctx, .first_ns = INT64_MAX,
 			     .last_ns = INT64_MIN };
@@ -605,19 +613,19 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 		*err = errf(path, bad);
 		return -1;
 	}
-	{
-		struct ol_v7 v7;
+	/* a version 7 file: checked here, kept open for flyrecord.c */
+	if ((is_v7 = ol_v7_open(&v7, path, &bad) > 0)) {
 		unsigned long long at = 0;
 
-		if (ol_v7_open(&v7, path, &bad) > 0) {
-			bad = ol_v7_bad(&v7, &at);
+		if ((bad = ol_v7_bad(&v7, &at))) {
+			*err = at ? bad_data(path, at) : errf(path, bad);
 			ol_v7_close(&v7);
-		}
-		if (bad) {
-			*err = at ? ol_strdupf("'%s': cannot read this trace.dat (corrupt ring-buffer "
-					       "data at offset %llu)", path, at) : errf(path, bad);
 			return -1;
 		}
+	}
+	if (bad) {
+		*err = errf(path, bad);
+		return -1;
 	}
 	/*
 	 * tracecmd_open() is open_head + init_data; between them, the CPU
@@ -626,6 +634,8 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!h) {
 		*err = errf(path, "cannot read this trace.dat (truncated or corrupt headers)");
+		if (is_v7)
+			ol_v7_close(&v7);
 		return -1;
 	}
 	cpus = tracecmd_cpus(h);
@@ -689,7 +699,7 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 	 */
 	reader = getenv("OOMLENS_TRACEDAT_READER");
 	if (!reader || strcmp(reader, "libtracecmd"))
-		fly = ol_fly_open(path, handles, names, nh);
+		fly = ol_fly_open(is_v7 ? &v7 : NULL, handles, names, nh);
 	if (!fly && reader && !strcmp(reader, "flyrecord")) {
 		*err = errf(path, "OOMLENS_TRACEDAT_READER=flyrecord: this file is for libtracecmd");
 		goto out;
@@ -698,8 +708,7 @@ int ol_import_tracedat(struct ol_store *st, const char *path, unsigned flags,
 		unsigned long long bad_at;
 
 		if (ol_fly_iterate(fly, on_record, &im, &bad_at) < 0 && !im.failed) {
-			*err = bad_at ? ol_strdupf("'%s': cannot read this trace.dat (corrupt "
-						   "ring-buffer data at offset %llu)", path, bad_at) :
+			*err = bad_at ? bad_data(path, bad_at) :
 					errf(path, "cannot read the event data (truncated or corrupt)");
 			goto out;
 		}
@@ -731,6 +740,8 @@ out:
 		if (handles[i] != h)
 			tracecmd_close(handles[i]);
 	ol_fly_free(fly);
+	if (is_v7)
+		ol_v7_close(&v7);
 	tracecmd_close(h);
 	ol_conv_free(im.conv);
 	ol_flood_free(im.flood);
