@@ -22,7 +22,11 @@ fi
 [ -x "$OOMLENS" ] || skip "no $OOMLENS (run make)"
 
 R=$T_OUT/run
-OOMLENS=$OOMLENS "$TOP/samples/scenarios.sh" -o "$R" lockheld racedexit exitedvictim memfd \
+# racedexit's race (the reaper and exit_mmap on one mm at once) is narrow:
+# a clean-clone CI run on 2026-11-30 missed it on all 3 default tries while
+# the test alone passed just after; six tries (each a fresh recording) make
+# a miss rare, and the verdict is still required
+OOMLENS=$OOMLENS SCEN_TRIES=${SCEN_TRIES:-6} "$TOP/samples/scenarios.sh" -o "$R" lockheld racedexit exitedvictim memfd \
 	vforkmm bypass mlocked >"$T_OUT/summary.txt" 2>"$T_OUT/scenarios.err"
 rc=$?
 check "every scenario's behaviour happened (exit 0)" [ $rc = 0 ] || { cat "$T_OUT/scenarios.err"; cat "$T_OUT/summary.txt"; }
